@@ -1,0 +1,122 @@
+/*
+ * usnet/net.h - namespaces, security policy and introspection.
+ */
+#ifndef USNET_NET_H
+#define USNET_NET_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef USNET_API
+#if defined(USNET_BUILDING)
+#define USNET_API __attribute__((visibility("default")))
+#else
+#define USNET_API
+#endif
+#endif
+
+/* An isolated network stack: its own devices, port tables, AF_UNIX
+ * abstract names and sysctls (Linux's struct net). */
+struct usnet_net;
+
+/**
+ * usnet_net_default() - the namespace that exists from the first call.
+ */
+USNET_API struct usnet_net *usnet_net_default(void);
+/**
+ * usnet_net_create() - a new, empty namespace; NULL with errno on failure.
+ */
+USNET_API struct usnet_net *usnet_net_create(void);
+/**
+ * usnet_net_destroy() - drop the caller's reference; the namespace goes
+ * when its last socket is gone.  The default namespace cannot be destroyed.
+ */
+USNET_API void usnet_net_destroy(struct usnet_net *net);
+/**
+ * usnet_net_enter() - make @net the namespace in which the calling thread
+ * creates sockets (as setns(2) does); returns the previous one.
+ */
+USNET_API struct usnet_net *usnet_net_enter(struct usnet_net *net);
+
+/**
+ * usnet_sysctl_set() / usnet_sysctl_get() - a namespace's sysctl by its
+ * /proc/sys/net name, e.g. "core.somaxconn" or "unix.max_dgram_qlen".
+ * Return 0, or -1 with errno ENOENT (unknown name) or EINVAL (value).
+ */
+USNET_API int usnet_sysctl_set(struct usnet_net *net, const char *name,
+			       long value);
+USNET_API int usnet_sysctl_get(struct usnet_net *net, const char *name,
+			       long *value);
+
+/* The credentials a socket call acts with (Linux's struct cred, reduced to
+ * what the socket layer checks).  caps is a bit mask of CAP_* numbers. */
+struct usnet_cred {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint64_t caps;
+};
+
+/* Security hooks, called where Linux calls security_socket_*().  Each
+ * returns 0 to allow or a negative errno to refuse; a NULL hook allows.
+ * The default policy (capabilities, as Linux) runs before these. */
+struct usnet_security_ops {
+	int (*socket_create)(const struct usnet_cred *cred, int family,
+			     int type, int protocol);
+	int (*socket_bind)(const struct usnet_cred *cred, int fd,
+			   const struct sockaddr *addr, socklen_t len);
+	int (*socket_connect)(const struct usnet_cred *cred, int fd,
+			      const struct sockaddr *addr, socklen_t len);
+	int (*socket_listen)(const struct usnet_cred *cred, int fd,
+			     int backlog);
+	int (*socket_accept)(const struct usnet_cred *cred, int fd);
+	int (*socket_sendmsg)(const struct usnet_cred *cred, int fd,
+			      size_t len);
+	int (*socket_recvmsg)(const struct usnet_cred *cred, int fd,
+			      size_t len, int flags);
+	int (*socket_setsockopt)(const struct usnet_cred *cred, int fd,
+				 int level, int name);
+};
+
+/**
+ * usnet_security_install() - install an embedder's policy (NULL removes
+ * it).  The structure is copied.
+ */
+USNET_API void usnet_security_install(const struct usnet_security_ops *ops);
+
+/**
+ * usnet_cred_override() - act with @cred in the calling thread instead of
+ * the process's own credentials (NULL goes back to them).  Meant for
+ * embedders that serve several users and for tests.
+ */
+USNET_API void usnet_cred_override(const struct usnet_cred *cred);
+
+/* Objects alive right now, from the counted allocator. */
+struct usnet_objects {
+	unsigned long sockets;
+	unsigned long socks;
+	unsigned long skbs;
+	unsigned long files;
+	unsigned long epitems;
+	unsigned long other;
+	unsigned long bytes;
+};
+
+USNET_API void usnet_objects_live(struct usnet_objects *out);
+
+/**
+ * usnet_alloc_fail_at() - make the Nth allocation from now fail (and every
+ * one after it when @sticky), for testing failure paths; 0 turns it off.
+ */
+USNET_API void usnet_alloc_fail_at(unsigned long n, int sticky);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

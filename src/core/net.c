@@ -1,0 +1,201 @@
+/*
+ * net.c - namespaces: creation, reference counting, sysctls.
+ *
+ * A namespace lives while anyone holds a reference: the user who created
+ * it and every sock created in it.  The default namespace is made on first
+ * use and never goes away.
+ */
+#include "core/net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include <usnet/net.h>
+
+#include "lib/alloc.h"
+#include "lib/clock.h"
+#include "socket/wait.h"
+#include "unix/af_unix.h"
+
+static const struct net_sysctls sysctl_defaults = {
+	/* Linux's defaults since 5.4 / on 64-bit machines. */
+	.somaxconn = 4096,
+	.wmem_default = 212992,
+	.wmem_max = 212992,
+	.rmem_default = 212992,
+	.rmem_max = 212992,
+	.optmem_max = 131072,
+	.busy_wait_us = 50,
+	.unix_max_dgram_qlen = 10,
+};
+
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static struct net *default_net;
+static __thread struct net *thread_net;
+
+static struct net *net_alloc(void)
+{
+	struct net *net = obj_alloc(OBJ_OTHER, sizeof(*net));
+
+	if (!net)
+		return NULL;
+	pthread_mutex_init(&net->lock, NULL);
+	atomic_init(&net->refcnt, 1);
+	net->sysctl = sysctl_defaults;
+	net->rng = (uint64_t)clock_now_ns() ^ (uint64_t)(uintptr_t)net;
+	if (unix_net_init(net) < 0) {
+		pthread_mutex_destroy(&net->lock);
+		obj_free(OBJ_OTHER, net);
+		return NULL;
+	}
+	return net;
+}
+
+static void net_free(struct net *net)
+{
+	unix_net_exit(net);
+	pthread_mutex_destroy(&net->lock);
+	obj_free(OBJ_OTHER, net);
+}
+
+static void default_net_init(void)
+{
+	default_net = net_alloc();
+	if (default_net)
+		default_net->is_default = true;
+}
+
+/* splitmix64: small, fast, and good enough for names and ports. */
+uint32_t net_random_u32(struct net *net)
+{
+	uint64_t z = (net->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)((z ^ (z >> 31)) >> 32);
+}
+
+struct net *net_default(void)
+{
+	pthread_once(&default_once, default_net_init);
+	return default_net;
+}
+
+struct net *current_net(void)
+{
+	return thread_net ? thread_net : net_default();
+}
+
+struct net *get_net(struct net *net)
+{
+	atomic_fetch_add_explicit(&net->refcnt, 1, memory_order_relaxed);
+	return net;
+}
+
+void put_net(struct net *net)
+{
+	if (atomic_fetch_sub_explicit(&net->refcnt, 1,
+				      memory_order_acq_rel) == 1)
+		net_free(net);
+}
+
+struct usnet_net *usnet_net_default(void)
+{
+	return (struct usnet_net *)net_default();
+}
+
+struct usnet_net *usnet_net_create(void)
+{
+	struct net *net = net_alloc();
+
+	if (!net)
+		errno = ENOMEM;
+	return (struct usnet_net *)net;
+}
+
+void usnet_net_destroy(struct usnet_net *unet)
+{
+	struct net *net = (struct net *)unet;
+
+	if (!net || net->is_default)
+		return;
+	if (thread_net == net)
+		thread_net = NULL;
+	put_net(net);
+}
+
+struct usnet_net *usnet_net_enter(struct usnet_net *unet)
+{
+	struct net *prev = current_net();
+
+	thread_net = (struct net *)unet;
+	return (struct usnet_net *)prev;
+}
+
+struct sysctl_entry {
+	const char *name;
+	size_t offset;
+	int min, max;
+};
+
+#define SYSCTL(n, field, lo, hi)                                             \
+	{ n, offsetof(struct net_sysctls, field), lo, hi }
+
+static const struct sysctl_entry sysctl_table[] = {
+	SYSCTL("core.somaxconn", somaxconn, 0, INT_MAX),
+	SYSCTL("core.wmem_default", wmem_default, 4608, INT_MAX),
+	SYSCTL("core.wmem_max", wmem_max, 4608, INT_MAX),
+	SYSCTL("core.rmem_default", rmem_default, 2304, INT_MAX),
+	SYSCTL("core.rmem_max", rmem_max, 2304, INT_MAX),
+	SYSCTL("core.optmem_max", optmem_max, 0, INT_MAX),
+	SYSCTL("core.busy_wait_us", busy_wait_us, 0, 1000000),
+	SYSCTL("unix.max_dgram_qlen", unix_max_dgram_qlen, 0, INT_MAX),
+};
+
+static int *sysctl_find(struct net *net, const char *name,
+			const struct sysctl_entry **ent)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_table); i++) {
+		if (strcmp(sysctl_table[i].name, name) == 0) {
+			*ent = &sysctl_table[i];
+			return (int *)((char *)&net->sysctl +
+				       sysctl_table[i].offset);
+		}
+	}
+	return NULL;
+}
+
+int usnet_sysctl_set(struct usnet_net *unet, const char *name, long value)
+{
+	struct net *net = unet ? (struct net *)unet : net_default();
+	const struct sysctl_entry *ent;
+	int *p = sysctl_find(net, name, &ent);
+
+	if (!p) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (value < ent->min || value > ent->max) {
+		errno = EINVAL;
+		return -1;
+	}
+	net_lock(net);
+	*p = (int)value;
+	net_unlock(net);
+	return 0;
+}
+
+int usnet_sysctl_get(struct usnet_net *unet, const char *name, long *value)
+{
+	struct net *net = unet ? (struct net *)unet : net_default();
+	const struct sysctl_entry *ent;
+	int *p = sysctl_find(net, name, &ent);
+
+	if (!p) {
+		errno = ENOENT;
+		return -1;
+	}
+	*value = READ_ONCE(*p);
+	return 0;
+}

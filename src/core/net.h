@@ -1,0 +1,63 @@
+/*
+ * net.h - struct net, one isolated network stack.
+ *
+ * Everything a namespace owns hangs off its struct net: its sysctls and
+ * the AF_UNIX name table now, its devices, routes and port tables later.
+ * The namespace lock serialises all protocol state of the namespace; no
+ * code path holds two namespace locks at once (docs/ARCHITECTURE.md).
+ */
+#ifndef USNET_CORE_NET_H
+#define USNET_CORE_NET_H
+
+#include <pthread.h>
+
+#include "lib/compiler.h"
+#include "lib/list.h"
+#include "lib/task_work.h"
+
+struct unix_table;
+
+/* The sysctls of a namespace, named as under /proc/sys/net. */
+struct net_sysctls {
+	int somaxconn;			/* core.somaxconn */
+	int wmem_default;		/* core.wmem_default */
+	int wmem_max;			/* core.wmem_max */
+	int rmem_default;		/* core.rmem_default */
+	int rmem_max;			/* core.rmem_max */
+	int optmem_max;			/* core.optmem_max */
+	int busy_wait_us;		/* core.busy_wait_us (usnet's own) */
+	int unix_max_dgram_qlen;	/* unix.max_dgram_qlen */
+};
+
+struct net {
+	pthread_mutex_t lock;
+	_Atomic long refcnt;
+	struct net_sysctls sysctl;
+	struct unix_table *unx;
+	uint64_t rng;		/* the namespace's random stream */
+	bool is_default;
+};
+
+/* The next number of the namespace's random stream (lock held). */
+uint32_t net_random_u32(struct net *net);
+
+struct net *net_default(void);
+/* The namespace in which the calling thread creates sockets. */
+struct net *current_net(void);
+struct net *get_net(struct net *net);
+void put_net(struct net *net);
+
+static inline void net_lock(struct net *net)
+{
+	pthread_mutex_lock(&net->lock);
+	stack_lock_enter();
+}
+
+/* Unlock, then run what was deferred while the lock was held. */
+static inline void net_unlock(struct net *net)
+{
+	pthread_mutex_unlock(&net->lock);
+	stack_lock_exit();
+}
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * skbuff.c - allocation and release of socket buffers.
+ */
+#include "core/skbuff.h"
+
+#include "lib/alloc.h"
+
+struct sk_buff *alloc_skb(size_t size)
+{
+	struct sk_buff *skb;
+
+	skb = obj_alloc_raw(OBJ_SKB, sizeof(*skb) + size);
+	if (!skb)
+		return NULL;
+	memset(skb, 0, sizeof(*skb));
+	INIT_LIST_HEAD(&skb->list);
+	skb->head = (unsigned char *)(skb + 1);
+	skb->data = skb->head;
+	skb->end = skb->head + size;
+	skb->truesize = SKB_TRUESIZE(size);
+	return skb;
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	if (!skb)
+		return;
+	if (skb->destructor)
+		skb->destructor(skb);
+	obj_free(OBJ_SKB, skb);
+}
+
+void skb_queue_purge(struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(q)) != NULL)
+		kfree_skb(skb);
+}

@@ -1,0 +1,127 @@
+/*
+ * skbuff.h - socket buffers and their queues.
+ *
+ * An sk_buff holds one piece of data (a datagram, a segment of a stream)
+ * in a single linear buffer, plus a control block (cb) that the owning
+ * protocol interprets.  The rule everything rests on: an skb passed to a
+ * function is consumed by it, whatever happens.
+ */
+#ifndef USNET_CORE_SKBUFF_H
+#define USNET_CORE_SKBUFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/compiler.h"
+#include "lib/list.h"
+
+struct sock;
+
+struct sk_buff {
+	struct list_head list;
+	struct sock *sk;
+	void (*destructor)(struct sk_buff *skb);
+	unsigned int len;
+	unsigned int truesize;
+	unsigned char *head;
+	unsigned char *data;
+	unsigned char *end;
+	_Alignas(8) char cb[64];
+};
+
+/* What an skb costs its socket beyond its payload (Linux charges the
+ * sk_buff and skb_shared_info structures; this is the same order). */
+#define SKB_OVERHEAD	576u
+#define SKB_TRUESIZE(n)	((unsigned int)(n) + SKB_OVERHEAD)
+
+struct sk_buff_head {
+	struct list_head list;
+	unsigned int qlen;
+};
+
+/* A new skb with room for @size bytes of data; NULL on failure. */
+struct sk_buff *alloc_skb(size_t size);
+/* Run the destructor, then free. */
+void kfree_skb(struct sk_buff *skb);
+/* Free a list of skbs. */
+void skb_queue_purge(struct sk_buff_head *q);
+
+static inline unsigned char *skb_put(struct sk_buff *skb, unsigned int n)
+{
+	unsigned char *tail = skb->data + skb->len;
+
+	skb->len += n;
+	return tail;
+}
+
+static inline void skb_pull(struct sk_buff *skb, unsigned int n)
+{
+	skb->data += n;
+	skb->len -= n;
+}
+
+static inline void skb_queue_head_init(struct sk_buff_head *q)
+{
+	INIT_LIST_HEAD(&q->list);
+	q->qlen = 0;
+}
+
+static inline unsigned int skb_queue_len(const struct sk_buff_head *q)
+{
+	return READ_ONCE(q->qlen);
+}
+
+static inline bool skb_queue_empty(const struct sk_buff_head *q)
+{
+	return READ_ONCE(q->qlen) == 0;
+}
+
+static inline struct sk_buff *skb_peek(const struct sk_buff_head *q)
+{
+	if (q->qlen == 0)
+		return NULL;
+	return list_first_entry(&q->list, struct sk_buff, list);
+}
+
+static inline struct sk_buff *skb_peek_next(struct sk_buff *skb,
+					    const struct sk_buff_head *q)
+{
+	if (skb->list.next == &q->list)
+		return NULL;
+	return list_entry(skb->list.next, struct sk_buff, list);
+}
+
+static inline struct sk_buff *skb_peek_tail(const struct sk_buff_head *q)
+{
+	if (q->qlen == 0)
+		return NULL;
+	return list_entry(q->list.prev, struct sk_buff, list);
+}
+
+static inline void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	list_add_tail(&skb->list, &q->list);
+	WRITE_ONCE(q->qlen, q->qlen + 1);
+}
+
+static inline void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
+{
+	list_del_init(&skb->list);
+	WRITE_ONCE(q->qlen, q->qlen - 1);
+}
+
+static inline struct sk_buff *skb_dequeue(struct sk_buff_head *q)
+{
+	struct sk_buff *skb = skb_peek(q);
+
+	if (skb)
+		skb_unlink(skb, q);
+	return skb;
+}
+
+#define skb_queue_walk(q, skb) list_for_each_entry(skb, &(q)->list, list)
+#define skb_queue_walk_safe(q, skb, tmp)                                     \
+	list_for_each_entry_safe(skb, tmp, &(q)->list, list)
+
+#endif

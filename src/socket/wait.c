@@ -1,0 +1,138 @@
+/*
+ * wait.c - wait queues, and threads that spin then sleep on a futex.
+ */
+#include "socket/wait.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/clock.h"
+
+int waiter_default_spin_ns = 50 * 1000;
+
+void init_waitqueue_head(struct wait_queue_head *wqh)
+{
+	pthread_mutex_init(&wqh->lock, NULL);
+	INIT_LIST_HEAD(&wqh->head);
+}
+
+void destroy_waitqueue_head(struct wait_queue_head *wqh)
+{
+	pthread_mutex_destroy(&wqh->lock);
+}
+
+void add_wait_queue(struct wait_queue_head *wqh, struct wait_queue_entry *wqe)
+{
+	wqe->flags &= ~WQ_FLAG_EXCLUSIVE;
+	pthread_mutex_lock(&wqh->lock);
+	list_add(&wqe->entry, &wqh->head);
+	pthread_mutex_unlock(&wqh->lock);
+}
+
+/* Exclusive waiters queue at the tail, so that the non-exclusive ones
+ * in front of them are always all woken (as in Linux). */
+void add_wait_queue_exclusive(struct wait_queue_head *wqh,
+			      struct wait_queue_entry *wqe)
+{
+	wqe->flags |= WQ_FLAG_EXCLUSIVE;
+	pthread_mutex_lock(&wqh->lock);
+	list_add_tail(&wqe->entry, &wqh->head);
+	pthread_mutex_unlock(&wqh->lock);
+}
+
+void remove_wait_queue(struct wait_queue_head *wqh,
+		       struct wait_queue_entry *wqe)
+{
+	pthread_mutex_lock(&wqh->lock);
+	list_del_init(&wqe->entry);
+	pthread_mutex_unlock(&wqh->lock);
+}
+
+void __wake_up(struct wait_queue_head *wqh, int nr_exclusive, __poll_t key)
+{
+	struct wait_queue_entry *curr, *next;
+
+	if (!wq_has_sleeper(wqh))
+		return;
+	pthread_mutex_lock(&wqh->lock);
+	list_for_each_entry_safe(curr, next, &wqh->head, entry) {
+		unsigned int flags = curr->flags;
+		int ret = curr->func(curr, (void *)(uintptr_t)key);
+
+		if (ret && (flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive)
+			break;
+	}
+	pthread_mutex_unlock(&wqh->lock);
+}
+
+void waiter_init(struct waiter *w)
+{
+	atomic_init(&w->woken, 0);
+	w->spin_ns = waiter_default_spin_ns;
+}
+
+void waiter_wake(struct waiter *w)
+{
+	if (atomic_exchange_explicit(&w->woken, 1, memory_order_release) == 0)
+		syscall(SYS_futex, &w->woken, FUTEX_WAKE_PRIVATE, 1, NULL,
+			NULL, 0);
+}
+
+int waiter_wake_function(struct wait_queue_entry *wqe, void *key)
+{
+	(void)key;
+	waiter_wake(wqe->private);
+	return 1;
+}
+
+static bool waiter_spin(struct waiter *w, int64_t limit_ns)
+{
+	int64_t end = clock_now_ns() + limit_ns;
+	unsigned int i = 0;
+
+	for (;;) {
+		if (atomic_load_explicit(&w->woken, memory_order_acquire))
+			return true;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if ((++i & 63) == 0 && clock_now_ns() >= end)
+			return false;
+	}
+}
+
+int waiter_sleep(struct waiter *w, int64_t *timeo_ns)
+{
+	int64_t start = clock_now_ns(), left;
+	int64_t spin = *timeo_ns < w->spin_ns ? *timeo_ns : w->spin_ns;
+
+	if (spin > 0 && waiter_spin(w, spin))
+		goto out;
+	while (!atomic_load_explicit(&w->woken, memory_order_acquire)) {
+		struct timespec ts, *tsp = NULL;
+		long r;
+
+		if (*timeo_ns != TIMEO_INFINITE) {
+			left = *timeo_ns - (clock_now_ns() - start);
+			if (left <= 0) {
+				*timeo_ns = 0;
+				return 0;
+			}
+			ts = ns_to_timespec(left);
+			tsp = &ts;
+		}
+		r = syscall(SYS_futex, &w->woken, FUTEX_WAIT_PRIVATE, 0, tsp,
+			    NULL, 0);
+		if (r < 0 && errno == EINTR &&
+		    !atomic_load_explicit(&w->woken, memory_order_acquire))
+			return -EINTR;
+	}
+out:
+	if (*timeo_ns != TIMEO_INFINITE) {
+		left = *timeo_ns - (clock_now_ns() - start);
+		*timeo_ns = left > 0 ? left : 1;
+	}
+	return 0;
+}

@@ -1,0 +1,138 @@
+/*
+ * api.h - the one header of the dual-target API tests.
+ *
+ * A test in tests/api/ is written once, against the plain POSIX socket
+ * calls, and compiled twice: with API_TARGET_KERNEL the calls go to libc and
+ * so to the Linux kernel, which is the reference; with API_TARGET_USNET the
+ * names below are redirected to usnet's public API.  Both binaries must pass.
+ *
+ * Rules for tests:
+ *  - use only the calls redirected below on socket and epoll descriptors,
+ *    and never call close/read/write on a kernel file (open one with the
+ *    real_* helpers instead);
+ *  - make Criterion assertions only from the test's own thread;
+ *  - use api_path() for filesystem names: both targets run at once.
+ */
+#ifndef USNET_TESTS_API_H
+#define USNET_TESTS_API_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+/* Kernel files (pipes, regular files) used next to sockets. */
+int real_close(int fd);
+ssize_t real_read(int fd, void *buf, size_t len);
+ssize_t real_write(int fd, const void *buf, size_t len);
+
+#ifdef API_TARGET_USNET
+#include <usnet/usnet.h>
+#define socket		usnet_socket
+#define socketpair	usnet_socketpair
+#define bind		usnet_bind
+#define listen		usnet_listen
+#define accept		usnet_accept
+#define accept4		usnet_accept4
+#define connect		usnet_connect
+#define shutdown	usnet_shutdown
+#define getsockname	usnet_getsockname
+#define getpeername	usnet_getpeername
+#define getsockopt	usnet_getsockopt
+#define setsockopt	usnet_setsockopt
+#define send		usnet_send
+#define sendto		usnet_sendto
+#define sendmsg		usnet_sendmsg
+#define sendmmsg	usnet_sendmmsg
+#define recv		usnet_recv
+#define recvfrom	usnet_recvfrom
+#define recvmsg		usnet_recvmsg
+#define recvmmsg	usnet_recvmmsg
+#define read		usnet_read
+#define write		usnet_write
+#define readv		usnet_readv
+#define writev		usnet_writev
+#define close		usnet_close
+#define close_range	usnet_close_range
+#define dup		usnet_dup
+#define dup2		usnet_dup2
+#define dup3		usnet_dup3
+#define fcntl		usnet_fcntl
+#define ioctl		usnet_ioctl
+#define poll		usnet_poll
+#define ppoll		usnet_ppoll
+#define select		usnet_select
+#define pselect		usnet_pselect
+#define epoll_create	usnet_epoll_create
+#define epoll_create1	usnet_epoll_create1
+#define epoll_ctl	usnet_epoll_ctl
+#define epoll_wait	usnet_epoll_wait
+#define epoll_pwait	usnet_epoll_pwait
+#define API_TARGET_NAME	"usnet"
+#else
+#define API_TARGET_NAME	"kernel"
+#endif
+
+/* Run before and after every test: per-test temporary directory; on the
+ * usnet target, teardown closes every descriptor and checks that no
+ * socket, sock, skb, file or epoll item is left alive. */
+void api_setup(void);
+void api_teardown(void);
+
+#define API_TEST(suite, name, ...)                                           \
+	Test(suite, name, .init = api_setup, .fini = api_teardown,          \
+	     .timeout = 20.0, ##__VA_ARGS__)
+
+/* A fresh filesystem name for AF_UNIX binds, inside this test's own
+ * temporary directory (removed at teardown). */
+const char *api_path(const char *name);
+/* Fill a sockaddr_un for a filesystem path; returns its length as
+ * offsetof(sun_path) + strlen + 1. */
+socklen_t api_sun(struct sockaddr_un *sun, const char *path);
+/* Abstract name "\0<unique>-<name>"; returns the exact address length. */
+socklen_t api_sun_abstract(struct sockaddr_un *sun, const char *name);
+
+/* Assert that expr is -1 with errno err. */
+#define expect_errno(expr, err)                                              \
+	do {                                                                 \
+		errno = 0;                                                   \
+		long _r = (long)(expr);                                      \
+		int _e = errno;                                              \
+		cr_assert(_r == -1 && _e == (err),                           \
+			  "%s: want -1/%s, got %ld/%s", #expr, strerror(err), \
+			  _r, strerror(_e));                                 \
+	} while (0)
+
+/* Assert that expr succeeds (>= 0) and give its value. */
+#define expect_ok(expr)                                                      \
+	({                                                                   \
+		errno = 0;                                                   \
+		long _r = (long)(expr);                                      \
+		cr_assert(_r >= 0, "%s: failed: %s", #expr, strerror(errno)); \
+		_r;                                                          \
+	})
+
+/* Drop root for the rest of this test (each test is its own process). */
+void api_drop_privileges(void);
+
+#endif
