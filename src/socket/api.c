@@ -30,6 +30,8 @@ int usnet_socket(int domain, int type, int protocol)
 
 int usnet_socketpair(int domain, int type, int protocol, int sv[2])
 {
+	if (!sv)
+		RET(-EFAULT);
 	RET(__sys_socketpair(current_files(), domain, type, protocol, sv));
 }
 
@@ -221,21 +223,8 @@ static int64_t ms_to_ns(int timeout)
 
 int usnet_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
-	RET(__sys_poll(current_files(), fds, nfds, ms_to_ns(timeout)));
+	RET(__sys_poll(current_files(), fds, nfds, ms_to_ns(timeout), NULL));
 }
-
-/* Run @body with @sigmask in force, as ppoll/pselect/epoll_pwait do. */
-#define WITH_SIGMASK(sigmask, body)                                          \
-	({                                                                   \
-		sigset_t _old;                                               \
-		long _r;                                                     \
-		if (sigmask)                                                 \
-			pthread_sigmask(SIG_SETMASK, sigmask, &_old);        \
-		_r = (body);                                                 \
-		if (sigmask)                                                 \
-			pthread_sigmask(SIG_SETMASK, &_old, NULL);           \
-		_r;                                                          \
-	})
 
 static int timespec_check(const struct timespec *ts, int64_t *ns)
 {
@@ -257,8 +246,7 @@ int usnet_ppoll(struct pollfd *fds, nfds_t nfds,
 
 	if (err)
 		RET(err);
-	RET(WITH_SIGMASK(sigmask,
-			 __sys_poll(current_files(), fds, nfds, ns)));
+	RET(__sys_poll(current_files(), fds, nfds, ns, sigmask));
 }
 
 int usnet_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
@@ -274,7 +262,7 @@ int usnet_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		     (int64_t)timeout->tv_usec * NSEC_PER_USEC;
 	}
 	r = __sys_select(current_files(), nfds, rd, wr, ex,
-			 timeout ? &ns : NULL);
+			 timeout ? &ns : NULL, NULL);
 	if (timeout && r >= 0) {
 		timeout->tv_sec = (time_t)(ns / NSEC_PER_SEC);
 		timeout->tv_usec = (suseconds_t)((ns % NSEC_PER_SEC) /
@@ -291,9 +279,8 @@ int usnet_pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 
 	if (err)
 		RET(err);
-	RET(WITH_SIGMASK(sigmask,
-			 __sys_select(current_files(), nfds, rd, wr, ex,
-				      timeout ? &ns : NULL)));
+	RET(__sys_select(current_files(), nfds, rd, wr, ex,
+			 timeout ? &ns : NULL, sigmask));
 }
 
 int usnet_epoll_create(int size)
@@ -317,13 +304,12 @@ int usnet_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
 		     int timeout)
 {
 	RET(__sys_epoll_wait(current_files(), epfd, events, maxevents,
-			     ms_to_ns(timeout)));
+			     ms_to_ns(timeout), NULL));
 }
 
 int usnet_epoll_pwait(int epfd, struct epoll_event *events, int maxevents,
 		      int timeout, const sigset_t *sigmask)
 {
-	RET(WITH_SIGMASK(sigmask,
-			 __sys_epoll_wait(current_files(), epfd, events,
-					  maxevents, ms_to_ns(timeout))));
+	RET(__sys_epoll_wait(current_files(), epfd, events, maxevents,
+			     ms_to_ns(timeout), sigmask));
 }

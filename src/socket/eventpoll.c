@@ -374,22 +374,63 @@ static int ep_children(struct eventpoll *ep, struct eventpoll ***out)
 	return n;
 }
 
-/* Whether @from reaches @to within the nesting limit; epmutex held. */
-static int ep_loop_check_proc(struct eventpoll *from, struct eventpoll *to,
-			      int depth)
+/* How deep the epoll sets below @from go (0: none), or -ELOOP when @to is
+ * among them or they nest too deep; epmutex held. */
+static int ep_depth_down(struct eventpoll *from, struct eventpoll *to,
+			 int depth)
 {
 	struct eventpoll **kids;
-	int n, err = 0;
+	int n, best = 0;
 
 	if (from == to || depth > EP_MAX_NESTS)
 		return -ELOOP;
 	n = ep_children(from, &kids);
 	if (n < 0)
 		return n;
-	for (int i = 0; i < n && !err; i++)
-		err = ep_loop_check_proc(kids[i], to, depth + 1);
+	for (int i = 0; i < n; i++) {
+		int d = ep_depth_down(kids[i], to, depth + 1);
+
+		if (d < 0) {
+			best = d;
+			break;
+		}
+		if (d + 1 > best)
+			best = d + 1;
+	}
 	obj_free(OBJ_OTHER, kids);
-	return err;
+	return best;
+}
+
+/* How many epoll sets are stacked above @ep; epmutex held. */
+static int ep_depth_up(struct eventpoll *ep, int depth)
+{
+	struct epitem *epi;
+	int best = 0;
+
+	if (depth > EP_MAX_NESTS)
+		return depth;
+	pthread_mutex_lock(&ep->file->f_lock);
+	list_for_each_entry(epi, &ep->file->f_ep_links, fllink) {
+		int d = 1 + ep_depth_up(epi->ep, depth + 1);
+
+		if (d > best)
+			best = d;
+	}
+	pthread_mutex_unlock(&ep->file->f_lock);
+	return best;
+}
+
+/* Linux's ep_loop_check(): no cycle, and no chain of more than
+ * EP_MAX_NESTS + 1 sets through the new link. */
+static int ep_loop_check(struct eventpoll *ep, struct eventpoll *to)
+{
+	int down = ep_depth_down(to, ep, 0);
+
+	if (down < 0)
+		return down;
+	if (down + 1 + ep_depth_up(ep, 0) > EP_MAX_NESTS)
+		return -ELOOP;
+	return 0;
 }
 
 /* ---- epoll_ctl --------------------------------------------------------- */
@@ -440,7 +481,7 @@ int __sys_epoll_ctl(struct files_struct *files, int epfd, int op, int fd,
 	if (op == EPOLL_CTL_ADD && is_file_epoll(tfile)) {
 		nested = true;
 		pthread_mutex_lock(&epmutex);
-		err = ep_loop_check_proc(tfile->private_data, ep, 1);
+		err = ep_loop_check(ep, tfile->private_data);
 		if (err)
 			goto out_unlock_nested;
 	}
@@ -552,7 +593,7 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *events,
 
 int __sys_epoll_wait(struct files_struct *files, int epfd,
 		     struct epoll_event *events, int maxevents,
-		     int64_t timeout_ns)
+		     int64_t timeout_ns, const sigset_t *sigmask)
 {
 	struct wait_queue_entry entry;
 	struct eventpoll *ep;
@@ -560,12 +601,11 @@ int __sys_epoll_wait(struct files_struct *files, int epfd,
 	struct waiter w;
 	int res = 0;
 
-	if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
-		return -EINVAL;
 	file = fget(files, epfd);
 	if (!file)
 		return -EBADF;
-	if (!is_file_epoll(file)) {
+	if (maxevents <= 0 || maxevents > EP_MAX_EVENTS ||
+	    !is_file_epoll(file)) {
 		fput(file);
 		return -EINVAL;
 	}
@@ -573,6 +613,11 @@ int __sys_epoll_wait(struct files_struct *files, int epfd,
 	waiter_init(&w);
 	w.spin_ns = READ_ONCE(current_net()->sysctl.busy_wait_us) *
 		    (int)NSEC_PER_USEC;
+	res = waiter_set_sigmask(&w, sigmask);
+	if (res) {
+		fput(file);
+		return res;
+	}
 	init_wait_entry(&entry, &w);
 	for (;;) {
 		bool empty;
@@ -653,8 +698,17 @@ static void ep_eventpoll_release(struct file *file)
 	ep_free(file->private_data);
 }
 
+/* epoll has ioctls of its own since Linux 6.9 (busy-poll parameters);
+ * anything else is EINVAL. */
+static long ep_eventpoll_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	return -EINVAL;
+}
+
 static const struct file_operations eventpoll_fops = {
 	.poll = ep_eventpoll_poll,
+	.ioctl = ep_eventpoll_ioctl,
 	.release = ep_eventpoll_release,
 };
 

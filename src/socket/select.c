@@ -73,7 +73,8 @@ static void poll_queue_proc(struct file *file, struct wait_queue_head *wqh,
 	add_wait_queue(wqh, &e->wait);
 }
 
-static void poll_initwait(struct poll_wqueues *pwq, struct net *net)
+static int poll_initwait(struct poll_wqueues *pwq, struct net *net,
+			 const sigset_t *sigmask)
 {
 	pwq->pt.qproc = poll_queue_proc;
 	pwq->pt.key = ~0u;
@@ -82,6 +83,7 @@ static void poll_initwait(struct poll_wqueues *pwq, struct net *net)
 			 (int)NSEC_PER_USEC;
 	pwq->chunks = NULL;
 	pwq->error = 0;
+	return waiter_set_sigmask(&pwq->w, sigmask);
 }
 
 static void poll_freewait(struct poll_wqueues *pwq)
@@ -136,7 +138,7 @@ static bool poll_schedule(struct poll_wqueues *pwq, int64_t *timeout_ns,
 }
 
 int __sys_poll(struct files_struct *files, struct pollfd *fds, nfds_t nfds,
-	       int64_t timeout_ns)
+	       int64_t timeout_ns, const sigset_t *sigmask)
 {
 	struct poll_wqueues table;
 	poll_table *pt = &table.pt;
@@ -144,7 +146,9 @@ int __sys_poll(struct files_struct *files, struct pollfd *fds, nfds_t nfds,
 
 	if (nfds > files->rlimit)
 		return -EINVAL;
-	poll_initwait(&table, current_net());
+	err = poll_initwait(&table, current_net(), sigmask);
+	if (err)
+		return err;
 	for (;;) {
 		count = 0;
 		for (nfds_t i = 0; i < nfds; i++) {
@@ -182,7 +186,8 @@ int __sys_poll(struct files_struct *files, struct pollfd *fds, nfds_t nfds,
 #define POLLEX_SET	(EPOLLPRI)
 
 int __sys_select(struct files_struct *files, int nfds, fd_set *rd,
-		 fd_set *wr, fd_set *ex, int64_t *timeout_ns)
+		 fd_set *wr, fd_set *ex, int64_t *timeout_ns,
+		 const sigset_t *sigmask)
 {
 	fd_set in, out, exc, res_in, res_out, res_ex;
 	struct poll_wqueues table;
@@ -217,7 +222,9 @@ int __sys_select(struct files_struct *files, int nfds, fd_set *rd,
 			return -EBADF;
 		fput(f);
 	}
-	poll_initwait(&table, current_net());
+	err = poll_initwait(&table, current_net(), sigmask);
+	if (err)
+		return err;
 	for (;;) {
 		FD_ZERO(&res_in);
 		FD_ZERO(&res_out);

@@ -335,6 +335,11 @@ int __sys_accept4(struct files_struct *files, int fd, struct sockaddr *addr,
 	struct file *newfile;
 	int err, newfd;
 
+	/* Linux checks the descriptor, then the flags, then the type. */
+	newfile = fget(files, fd);
+	if (!newfile)
+		return -EBADF;
+	fput(newfile);
 	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
 	sock = sockfd_lookup(files, fd, &err);
@@ -827,9 +832,10 @@ int __sys_fcntl(struct files_struct *files, int fd, int cmd,
 		unsigned int old = atomic_load(&file->f_flags), nf;
 
 		do {
+			/* O_APPEND is stored even on a socket (Linux). */
 			nf = (old & ~(unsigned int)SETFL_MASK) |
 			     ((unsigned int)arg & SETFL_MASK &
-			      ~(unsigned int)(O_APPEND | O_DIRECT | O_NOATIME));
+			      ~(unsigned int)(O_DIRECT | O_NOATIME));
 		} while (!atomic_compare_exchange_weak(&file->f_flags, &old,
 						       nf));
 		ret = 0;

@@ -69,9 +69,10 @@ int __sys_ioctl(struct files_struct *files, int fd, unsigned long cmd,
 
 /* select.c */
 int __sys_poll(struct files_struct *files, struct pollfd *fds, nfds_t nfds,
-	       int64_t timeout_ns);
+	       int64_t timeout_ns, const sigset_t *sigmask);
 int __sys_select(struct files_struct *files, int nfds, fd_set *rd,
-		 fd_set *wr, fd_set *ex, int64_t *timeout_ns);
+		 fd_set *wr, fd_set *ex, int64_t *timeout_ns,
+		 const sigset_t *sigmask);
 
 /* eventpoll.c */
 int __sys_epoll_create1(struct files_struct *files, int flags);
@@ -79,6 +80,6 @@ int __sys_epoll_ctl(struct files_struct *files, int epfd, int op, int fd,
 		    struct epoll_event *event);
 int __sys_epoll_wait(struct files_struct *files, int epfd,
 		     struct epoll_event *events, int maxevents,
-		     int64_t timeout_ns);
+		     int64_t timeout_ns, const sigset_t *sigmask);
 
 #endif

@@ -4,6 +4,8 @@
 #include "socket/wait.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -71,13 +73,85 @@ void waiter_init(struct waiter *w)
 {
 	atomic_init(&w->woken, 0);
 	w->spin_ns = waiter_default_spin_ns;
+	w->sigmask = NULL;
+	w->efd = -1;
+}
+
+/* Each thread that sleeps with a signal mask gets one eventfd, closed
+ * when the thread exits. */
+static pthread_key_t efd_key;
+static pthread_once_t efd_once = PTHREAD_ONCE_INIT;
+static __thread int thread_efd = -1;
+
+static void efd_destroy(void *p)
+{
+	(void)p;
+	if (thread_efd >= 0)
+		close(thread_efd);
+	thread_efd = -1;
+}
+
+static void efd_key_init(void)
+{
+	pthread_key_create(&efd_key, efd_destroy);
+}
+
+int waiter_set_sigmask(struct waiter *w, const sigset_t *sigmask)
+{
+	if (!sigmask)
+		return 0;
+	if (thread_efd < 0) {
+		pthread_once(&efd_once, efd_key_init);
+		thread_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (thread_efd < 0)
+			return -errno;
+		pthread_setspecific(efd_key, &thread_efd);
+	}
+	w->sigmask = sigmask;
+	w->efd = thread_efd;
+	w->spin_ns = 0;
+	return 0;
 }
 
 void waiter_wake(struct waiter *w)
 {
-	if (atomic_exchange_explicit(&w->woken, 1, memory_order_release) == 0)
+	int saved = errno;
+
+	if (atomic_exchange_explicit(&w->woken, 1, memory_order_release) != 0)
+		return;
+	if (w->efd >= 0) {
+		uint64_t one = 1;
+
+		if (write(w->efd, &one, sizeof(one)) < 0)
+			(void)0;	/* a full counter still wakes */
+	} else {
 		syscall(SYS_futex, &w->woken, FUTEX_WAKE_PRIVATE, 1, NULL,
 			NULL, 0);
+	}
+	errno = saved;
+}
+
+/* One sleep in the kernel: 0 on wake-up or time-out, -EINTR on a signal. */
+static int waiter_block(struct waiter *w, const struct timespec *ts)
+{
+	long r;
+
+	if (w->efd >= 0) {
+		struct pollfd p = { .fd = w->efd, .events = POLLIN };
+		uint64_t v;
+
+		r = ppoll(&p, 1, ts, w->sigmask);
+		if (r < 0 && errno == EINTR)
+			return -EINTR;
+		if (r > 0 && read(w->efd, &v, sizeof(v)) < 0)
+			(void)0;
+		return 0;
+	}
+	r = syscall(SYS_futex, &w->woken, FUTEX_WAIT_PRIVATE, 0, ts, NULL, 0);
+	if (r < 0 && errno == EINTR &&
+	    !atomic_load_explicit(&w->woken, memory_order_acquire))
+		return -EINTR;
+	return 0;
 }
 
 int waiter_wake_function(struct wait_queue_entry *wqe, void *key)
@@ -107,28 +181,30 @@ int waiter_sleep(struct waiter *w, int64_t *timeo_ns)
 {
 	int64_t start = clock_now_ns(), left;
 	int64_t spin = *timeo_ns < w->spin_ns ? *timeo_ns : w->spin_ns;
+	int saved = errno, err = 0;
 
 	if (spin > 0 && waiter_spin(w, spin))
 		goto out;
 	while (!atomic_load_explicit(&w->woken, memory_order_acquire)) {
 		struct timespec ts, *tsp = NULL;
-		long r;
 
 		if (*timeo_ns != TIMEO_INFINITE) {
 			left = *timeo_ns - (clock_now_ns() - start);
 			if (left <= 0) {
 				*timeo_ns = 0;
+				errno = saved;
 				return 0;
 			}
 			ts = ns_to_timespec(left);
 			tsp = &ts;
 		}
-		r = syscall(SYS_futex, &w->woken, FUTEX_WAIT_PRIVATE, 0, tsp,
-			    NULL, 0);
-		if (r < 0 && errno == EINTR &&
-		    !atomic_load_explicit(&w->woken, memory_order_acquire))
-			return -EINTR;
+		err = waiter_block(w, tsp);
+		if (err)
+			break;
 	}
+	errno = saved;
+	if (err)
+		return err;
 out:
 	if (*timeo_ns != TIMEO_INFINITE) {
 		left = *timeo_ns - (clock_now_ns() - start);

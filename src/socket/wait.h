@@ -16,6 +16,7 @@
 #define USNET_SOCKET_WAIT_H
 
 #include <pthread.h>
+#include <signal.h>
 
 #include "lib/compiler.h"
 #include "lib/list.h"
@@ -63,9 +64,16 @@ static inline bool wq_has_sleeper(struct wait_queue_head *wqh)
 struct waiter {
 	_Atomic uint32_t woken;
 	int spin_ns;
+	/* With a signal mask (ppoll, pselect, epoll_pwait) the thread sleeps
+	 * in ppoll(2) on its eventfd, so that the mask applies atomically
+	 * and a signal it lets through interrupts the wait. */
+	const sigset_t *sigmask;
+	int efd;
 };
 
 void waiter_init(struct waiter *w);
+/* Sleep with @sigmask in force (see struct waiter); -errno on failure. */
+int waiter_set_sigmask(struct waiter *w, const sigset_t *sigmask);
 /* Make the waiter ready for the next sleep. */
 static inline void waiter_rearm(struct waiter *w)
 {

@@ -89,13 +89,17 @@ void unix_table_remove(struct sock *sk)
 		list_del_init(&u->link);
 }
 
+/* Abstract names are per socket type: Linux hashes the type into the
+ * name, so a stream and a dgram socket may hold the same one. */
 static struct unix_sock *unix_find_abstract_name(struct net *net,
-						 const void *name, int len)
+						 const void *name, int len,
+						 int type)
 {
 	struct unix_sock *u;
 
 	list_for_each_entry(u, &net->unx->bound, link)
-		if (!u->has_inode && u->addr->len == len &&
+		if (!u->has_inode && u->sk.sk_type == type &&
+		    u->addr->len == len &&
 		    memcmp(&u->addr->storage, name, (size_t)len) == 0)
 			return u;
 	return NULL;
@@ -119,7 +123,7 @@ int unix_bind_abstract(struct sock *sk, const struct sockaddr_un *sun,
 
 	if (unix_sk(sk)->addr)
 		return -EINVAL;
-	if (unix_find_abstract_name(sock_net(sk), sun, len))
+	if (unix_find_abstract_name(sock_net(sk), sun, len, sk->sk_type))
 		return -EADDRINUSE;
 	addr = unix_create_addr(sun, len);
 	if (!addr)
@@ -180,7 +184,7 @@ int unix_autobind(struct sock *sk)
 		ordernum = (ordernum + 1) & 0xFFFFF;
 		snprintf(hex, sizeof(hex), "%05x", ordernum);
 		memcpy(sun.sun_path + 1, hex, 5);
-		if (!unix_find_abstract_name(net, &sun, len))
+		if (!unix_find_abstract_name(net, &sun, len, sk->sk_type))
 			break;
 		if (ordernum == lastnum)
 			return -ENOSPC;
@@ -229,7 +233,7 @@ struct sock *unix_find_other(struct net *net, struct sockaddr_un *sun,
 	if (sun->sun_path[0])
 		u = unix_find_bsd(net, sun, len, err);
 	else
-		u = unix_find_abstract_name(net, sun, len);
+		u = unix_find_abstract_name(net, sun, len, type);
 	if (!u) {
 		if (!*err)
 			*err = -ECONNREFUSED;
