@@ -77,8 +77,8 @@ struct usnet_security_ops {
 	int (*socket_accept)(const struct usnet_cred *cred, int fd);
 	int (*socket_sendmsg)(const struct usnet_cred *cred, int fd,
 			      size_t len);
-	int (*socket_recvmsg)(const struct usnet_cred *cred, int fd,
-			      size_t len, int flags);
+	int (*socket_recvmsg)(const struct usnet_cred *cred, int fd, size_t len,
+			      int flags);
 	int (*socket_setsockopt)(const struct usnet_cred *cred, int fd,
 				 int level, int name);
 };

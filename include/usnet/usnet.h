@@ -28,6 +28,8 @@
 extern "C" {
 #endif
 
+struct mmsghdr; /* <sys/socket.h> defines it only with _GNU_SOURCE */
+
 #if defined(USNET_BUILDING)
 #define USNET_API __attribute__((visibility("default")))
 #else
@@ -42,13 +44,10 @@ USNET_API int usnet_listen(int fd, int backlog);
 USNET_API int usnet_accept(int fd, struct sockaddr *addr, socklen_t *len);
 USNET_API int usnet_accept4(int fd, struct sockaddr *addr, socklen_t *len,
 			    int flags);
-USNET_API int usnet_connect(int fd, const struct sockaddr *addr,
-			    socklen_t len);
+USNET_API int usnet_connect(int fd, const struct sockaddr *addr, socklen_t len);
 USNET_API int usnet_shutdown(int fd, int how);
-USNET_API int usnet_getsockname(int fd, struct sockaddr *addr,
-				socklen_t *len);
-USNET_API int usnet_getpeername(int fd, struct sockaddr *addr,
-				socklen_t *len);
+USNET_API int usnet_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+USNET_API int usnet_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 USNET_API int usnet_getsockopt(int fd, int level, int name, void *val,
 			       socklen_t *len);
 USNET_API int usnet_setsockopt(int fd, int level, int name, const void *val,

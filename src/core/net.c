@@ -20,14 +20,9 @@
 
 static const struct net_sysctls sysctl_defaults = {
 	/* Linux's defaults since 5.4 / on 64-bit machines. */
-	.somaxconn = 4096,
-	.wmem_default = 212992,
-	.wmem_max = 212992,
-	.rmem_default = 212992,
-	.rmem_max = 212992,
-	.optmem_max = 131072,
-	.busy_wait_us = 50,
-	.unix_max_dgram_qlen = 10,
+	.somaxconn = 4096,	.wmem_default = 212992,	   .wmem_max = 212992,
+	.rmem_default = 212992, .rmem_max = 212992,	   .optmem_max = 131072,
+	.busy_wait_us = 50,	.unix_max_dgram_qlen = 10,
 };
 
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
@@ -95,8 +90,8 @@ struct net *get_net(struct net *net)
 
 void put_net(struct net *net)
 {
-	if (atomic_fetch_sub_explicit(&net->refcnt, 1,
-				      memory_order_acq_rel) == 1)
+	if (atomic_fetch_sub_explicit(&net->refcnt, 1, memory_order_acq_rel) ==
+	    1)
 		net_free(net);
 }
 
@@ -139,8 +134,10 @@ struct sysctl_entry {
 	int min, max;
 };
 
-#define SYSCTL(n, field, lo, hi)                                             \
-	{ n, offsetof(struct net_sysctls, field), lo, hi }
+#define SYSCTL(n, field, lo, hi)                               \
+	{                                                      \
+		n, offsetof(struct net_sysctls, field), lo, hi \
+	}
 
 static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("core.somaxconn", somaxconn, 0, INT_MAX),

@@ -19,14 +19,14 @@ struct unix_table;
 
 /* The sysctls of a namespace, named as under /proc/sys/net. */
 struct net_sysctls {
-	int somaxconn;			/* core.somaxconn */
-	int wmem_default;		/* core.wmem_default */
-	int wmem_max;			/* core.wmem_max */
-	int rmem_default;		/* core.rmem_default */
-	int rmem_max;			/* core.rmem_max */
-	int optmem_max;			/* core.optmem_max */
-	int busy_wait_us;		/* core.busy_wait_us (usnet's own) */
-	int unix_max_dgram_qlen;	/* unix.max_dgram_qlen */
+	int somaxconn;		 /* core.somaxconn */
+	int wmem_default;	 /* core.wmem_default */
+	int wmem_max;		 /* core.wmem_max */
+	int rmem_default;	 /* core.rmem_default */
+	int rmem_max;		 /* core.rmem_max */
+	int optmem_max;		 /* core.optmem_max */
+	int busy_wait_us;	 /* core.busy_wait_us (usnet's own) */
+	int unix_max_dgram_qlen; /* unix.max_dgram_qlen */
 };
 
 struct net {
@@ -34,7 +34,7 @@ struct net {
 	_Atomic long refcnt;
 	struct net_sysctls sysctl;
 	struct unix_table *unx;
-	uint64_t rng;		/* the namespace's random stream */
+	uint64_t rng; /* the namespace's random stream */
 	bool is_default;
 };
 

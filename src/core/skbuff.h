@@ -32,8 +32,8 @@ struct sk_buff {
 
 /* What an skb costs its socket beyond its payload (Linux charges the
  * sk_buff and skb_shared_info structures; this is the same order). */
-#define SKB_OVERHEAD	576u
-#define SKB_TRUESIZE(n)	((unsigned int)(n) + SKB_OVERHEAD)
+#define SKB_OVERHEAD 576u
+#define SKB_TRUESIZE(n) ((unsigned int)(n) + SKB_OVERHEAD)
 
 struct sk_buff_head {
 	struct list_head list;
@@ -121,7 +121,7 @@ static inline struct sk_buff *skb_dequeue(struct sk_buff_head *q)
 }
 
 #define skb_queue_walk(q, skb) list_for_each_entry(skb, &(q)->list, list)
-#define skb_queue_walk_safe(q, skb, tmp)                                     \
+#define skb_queue_walk_safe(q, skb, tmp) \
 	list_for_each_entry_safe(skb, tmp, &(q)->list, list)
 
 #endif

@@ -106,8 +106,8 @@ void skb_set_owner_w(struct sk_buff *skb, struct sock *sk)
 
 static void sock_rfree(struct sk_buff *skb)
 {
-	atomic_fetch_sub_explicit(&skb->sk->sk_rmem_alloc,
-				  (int)skb->truesize, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&skb->sk->sk_rmem_alloc, (int)skb->truesize,
+				  memory_order_relaxed);
 }
 
 void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
@@ -181,14 +181,15 @@ struct sk_buff *sock_alloc_send_skb(struct sock *sk, size_t size,
 void sock_def_readable(struct sock *sk)
 {
 	if (sk->sk_wq)
-		wake_up_poll(sk->sk_wq, EPOLLIN | EPOLLPRI | EPOLLRDNORM |
-					EPOLLRDBAND);
+		wake_up_poll(sk->sk_wq,
+			     EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND);
 }
 
 void sock_def_write_space(struct sock *sk)
 {
 	/* Linux wakes writers only once half the buffer is free again. */
-	if (sk->sk_wq && (sk_wmem_alloc_get(sk) << 1) <= READ_ONCE(sk->sk_sndbuf))
+	if (sk->sk_wq &&
+	    (sk_wmem_alloc_get(sk) << 1) <= READ_ONCE(sk->sk_sndbuf))
 		wake_up_poll(sk->sk_wq, EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
 }
 

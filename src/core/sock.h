@@ -27,17 +27,17 @@ struct socket;
 struct proto;
 
 /* sk_shutdown bits */
-#define RCV_SHUTDOWN	1
-#define SEND_SHUTDOWN	2
-#define SHUTDOWN_MASK	3
+#define RCV_SHUTDOWN 1
+#define SEND_SHUTDOWN 2
+#define SHUTDOWN_MASK 3
 
 /* sk_userlocks */
-#define SOCK_SNDBUF_LOCK	1
-#define SOCK_RCVBUF_LOCK	2
+#define SOCK_SNDBUF_LOCK 1
+#define SOCK_RCVBUF_LOCK 2
 
 /* Linux's minimums: room for a couple of full-sized skbs. */
-#define SOCK_MIN_SNDBUF	4608
-#define SOCK_MIN_RCVBUF	2304
+#define SOCK_MIN_SNDBUF 4608
+#define SOCK_MIN_RCVBUF 2304
 
 /* States shared with TCP's numbering, as Linux does for AF_UNIX too. */
 enum {
@@ -76,7 +76,7 @@ struct sock {
 	struct net *sk_net;
 	struct proto *sk_prot;
 	struct socket *sk_socket;
-	struct wait_queue_head *sk_wq;	/* the socket's; NULL once orphaned */
+	struct wait_queue_head *sk_wq; /* the socket's; NULL once orphaned */
 	_Atomic int sk_refcnt;
 
 	unsigned short sk_family;
@@ -98,10 +98,10 @@ struct sock {
 	_Atomic int sk_rmem_alloc;
 	_Atomic int sk_omem_alloc;
 	int sk_rcvlowat;
-	int64_t sk_rcvtimeo;		/* ns; TIMEO_INFINITE when unset */
+	int64_t sk_rcvtimeo; /* ns; TIMEO_INFINITE when unset */
 	int64_t sk_sndtimeo;
-	int sk_lingertime;		/* seconds */
-	int sk_peek_off;		/* -1 when off */
+	int sk_lingertime; /* seconds */
+	int sk_peek_off;   /* -1 when off */
 	int sk_priority;
 	unsigned int sk_mark;
 	int sk_bound_dev_if;
@@ -152,8 +152,7 @@ static inline void sock_reset_flag(struct sock *sk, enum sock_flags f)
 	sk->sk_flags &= ~(1UL << f);
 }
 
-static inline void sock_valbool_flag(struct sock *sk, enum sock_flags f,
-				     int on)
+static inline void sock_valbool_flag(struct sock *sk, enum sock_flags f, int on)
 {
 	if (on)
 		sock_set_flag(sk, f);
@@ -271,8 +270,8 @@ void sock_def_error_report(struct sock *sk);
 /* SOL_SOCKET options, shared by every family. */
 int sock_setsockopt(struct socket *sock, int level, int optname,
 		    const void *optval, unsigned int optlen);
-int sock_getsockopt(struct socket *sock, int level, int optname,
-		    void *optval, int *optlen);
+int sock_getsockopt(struct socket *sock, int level, int optname, void *optval,
+		    int *optlen);
 
 /* Send SIGPIPE to the calling thread, as Linux does on EPIPE. */
 void send_sigpipe(void);

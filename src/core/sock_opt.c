@@ -14,8 +14,8 @@
 
 /* Linux counts socket timeouts in jiffies; the kernels we are held
  * against run at HZ=250, so a timeout rounds up to 4 ms steps. */
-#define USNET_HZ	250
-#define JIFFY_NS	(NSEC_PER_SEC / USNET_HZ)
+#define USNET_HZ 250
+#define JIFFY_NS (NSEC_PER_SEC / USNET_HZ)
 
 /* The first SO_COOKIE of a process is 1 and each new one is the next,
  * as Linux's sock_gen_cookie() does with its global counter. */
@@ -54,8 +54,8 @@ static int sock_set_timeout(int64_t *timeo, const void *optval,
 		*timeo = TIMEO_INFINITE;
 		return 0;
 	}
-	jiffies = tv.tv_sec * USNET_HZ +
-		  (tv.tv_usec + (1000000 / USNET_HZ) - 1) / (1000000 / USNET_HZ);
+	jiffies = tv.tv_sec * USNET_HZ + (tv.tv_usec + (1000000 / USNET_HZ) -
+					  1) / (1000000 / USNET_HZ);
 	*timeo = jiffies * JIFFY_NS;
 	return 0;
 }
@@ -220,7 +220,7 @@ int sock_setsockopt(struct socket *sock, int level, int optname,
 			sock_reset_flag(sk, SOCK_LINGER);
 		} else {
 			sk->sk_lingertime = (unsigned int)ling.l_linger >
-						    INT_MAX / USNET_HZ ?
+							    INT_MAX / USNET_HZ ?
 						    INT_MAX / USNET_HZ :
 						    ling.l_linger;
 			sock_set_flag(sk, SOCK_LINGER);
@@ -271,10 +271,10 @@ int sock_setsockopt(struct socket *sock, int level, int optname,
 		if (val & ~(SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK))
 			ret = -EINVAL;
 		else
-			sk->sk_userlocks = (unsigned int)val |
-					   (sk->sk_userlocks &
-					    ~(SOCK_SNDBUF_LOCK |
-					      SOCK_RCVBUF_LOCK));
+			sk->sk_userlocks =
+				(unsigned int)val |
+				(sk->sk_userlocks &
+				 ~(SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK));
 		break;
 	default:
 		ret = -ENOPROTOOPT;
@@ -316,8 +316,8 @@ static int sock_getpeername(struct socket *sock, void *optval, int *optlen)
 	return 0;
 }
 
-int sock_getsockopt(struct socket *sock, int level, int optname,
-		    void *optval, int *optlen)
+int sock_getsockopt(struct socket *sock, int level, int optname, void *optval,
+		    int *optlen)
 {
 	struct sock *sk = sock->sk;
 	union {

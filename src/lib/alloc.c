@@ -15,7 +15,7 @@
 
 struct obj_hdr {
 	size_t size;
-	size_t kind;	/* keeps the payload 16-byte aligned */
+	size_t kind; /* keeps the payload 16-byte aligned */
 };
 
 static atomic_long live[OBJ_KINDS];
@@ -25,8 +25,8 @@ static atomic_int fail_sticky;
 
 static bool should_fail(void)
 {
-	unsigned long n = atomic_load_explicit(&fail_countdown,
-					       memory_order_relaxed);
+	unsigned long n =
+		atomic_load_explicit(&fail_countdown, memory_order_relaxed);
 
 	if (n == 0)
 		return false;

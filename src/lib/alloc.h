@@ -12,12 +12,12 @@
 #include <stddef.h>
 
 enum obj_kind {
-	OBJ_SOCKET,	/* struct socket */
-	OBJ_SOCK,	/* struct sock and its protocol extension */
-	OBJ_SKB,	/* struct sk_buff with its data */
-	OBJ_FILE,	/* struct file */
-	OBJ_EPITEM,	/* an epoll registration */
-	OBJ_OTHER,	/* everything else: tables, addresses, namespaces */
+	OBJ_SOCKET, /* struct socket */
+	OBJ_SOCK,   /* struct sock and its protocol extension */
+	OBJ_SKB,    /* struct sk_buff with its data */
+	OBJ_FILE,   /* struct file */
+	OBJ_EPITEM, /* an epoll registration */
+	OBJ_OTHER,  /* everything else: tables, addresses, namespaces */
 	OBJ_KINDS
 };
 

@@ -11,11 +11,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#define NSEC_PER_SEC	1000000000LL
-#define NSEC_PER_MSEC	1000000LL
-#define NSEC_PER_USEC	1000LL
+#define NSEC_PER_SEC 1000000000LL
+#define NSEC_PER_MSEC 1000000LL
+#define NSEC_PER_USEC 1000LL
 /* "Wait forever", Linux's MAX_SCHEDULE_TIMEOUT. */
-#define TIMEO_INFINITE	INT64_MAX
+#define TIMEO_INFINITE INT64_MAX
 
 int64_t clock_now_ns(void);
 /* A relative timeout as nanoseconds; negative tv_sec means 0. */

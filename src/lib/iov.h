@@ -10,8 +10,8 @@
 struct iov_iter {
 	const struct iovec *iov;
 	unsigned long nr_segs;
-	size_t iov_offset;	/* into iov[0] */
-	size_t count;		/* bytes left in all segments */
+	size_t iov_offset; /* into iov[0] */
+	size_t count;	   /* bytes left in all segments */
 };
 
 /* Set up @it over @iov; -EINVAL when the total overflows ssize_t. */

@@ -21,7 +21,7 @@ static inline long ret_errno(long r)
 	return r;
 }
 
-#define RET(expr)	return ret_errno(expr)
+#define RET(expr) return ret_errno(expr)
 
 int usnet_socket(int domain, int type, int protocol)
 {
@@ -161,8 +161,7 @@ int usnet_close(int fd)
 
 int usnet_close_range(unsigned int first, unsigned int last, int flags)
 {
-	RET(close_range_fds(current_files(), first, last,
-			    (unsigned int)flags));
+	RET(close_range_fds(current_files(), first, last, (unsigned int)flags));
 }
 
 int usnet_dup(int fd)
@@ -238,8 +237,8 @@ static int timespec_check(const struct timespec *ts, int64_t *ns)
 	return 0;
 }
 
-int usnet_ppoll(struct pollfd *fds, nfds_t nfds,
-		const struct timespec *timeout, const sigset_t *sigmask)
+int usnet_ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+		const sigset_t *sigmask)
 {
 	int64_t ns;
 	int err = timespec_check(timeout, &ns);
@@ -265,8 +264,8 @@ int usnet_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 			 timeout ? &ns : NULL, NULL);
 	if (timeout && r >= 0) {
 		timeout->tv_sec = (time_t)(ns / NSEC_PER_SEC);
-		timeout->tv_usec = (suseconds_t)((ns % NSEC_PER_SEC) /
-						 NSEC_PER_USEC);
+		timeout->tv_usec =
+			(suseconds_t)((ns % NSEC_PER_SEC) / NSEC_PER_USEC);
 	}
 	RET(r);
 }

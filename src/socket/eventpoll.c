@@ -24,19 +24,19 @@
 #include "lib/alloc.h"
 #include "socket/syscalls.h"
 
-#define EP_MAX_NESTS	4
-#define EP_MAX_EVENTS	(INT_MAX / (int)sizeof(struct epoll_event))
-#define EP_PRIVATE_BITS	(EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | \
-			 EPOLLEXCLUSIVE)
-#define EPOLLINOUT_BITS	(EPOLLIN | EPOLLOUT)
-#define EPOLLEXCLUSIVE_OK_BITS (EPOLLINOUT_BITS | EPOLLERR | EPOLLHUP | \
-				EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
-#define EP_WAITS	2	/* wait queues one item may hang on */
+#define EP_MAX_NESTS 4
+#define EP_MAX_EVENTS (INT_MAX / (int)sizeof(struct epoll_event))
+#define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
+#define EPOLLINOUT_BITS (EPOLLIN | EPOLLOUT)
+#define EPOLLEXCLUSIVE_OK_BITS                                           \
+	(EPOLLINOUT_BITS | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | \
+	 EPOLLEXCLUSIVE)
+#define EP_WAITS 2 /* wait queues one item may hang on */
 
 enum epi_state {
-	EPI_IDLE,	/* not on the ready list */
-	EPI_READY,	/* on ep->rdllist */
-	EPI_TX,		/* being reported by ep_send_events() */
+	EPI_IDLE,  /* not on the ready list */
+	EPI_READY, /* on ep->rdllist */
+	EPI_TX,	   /* being reported by ep_send_events() */
 };
 
 struct eventpoll;
@@ -48,14 +48,14 @@ struct eppoll_entry {
 };
 
 struct epitem {
-	struct epitem *hnext;		/* hash chain, under ep->mtx */
-	struct list_head rdllink;	/* ready or tx list, under ep->lock */
+	struct epitem *hnext;	  /* hash chain, under ep->mtx */
+	struct list_head rdllink; /* ready or tx list, under ep->lock */
 	enum epi_state state;
-	bool kicked;			/* woken while in EPI_TX */
-	struct file *file;		/* not a reference, as in Linux */
+	bool kicked;	   /* woken while in EPI_TX */
+	struct file *file; /* not a reference, as in Linux */
 	int fd;
 	struct eventpoll *ep;
-	struct list_head fllink;	/* file->f_ep_links, under f_lock */
+	struct list_head fllink; /* file->f_ep_links, under f_lock */
 	int nwait;
 	struct eppoll_entry pwq[EP_WAITS];
 	struct epoll_event event;
@@ -64,8 +64,8 @@ struct epitem {
 struct eventpoll {
 	pthread_mutex_t mtx;
 	pthread_mutex_t lock;
-	struct wait_queue_head wq;		/* epoll_wait() sleepers */
-	struct wait_queue_head poll_wait;	/* poll() on the epoll fd */
+	struct wait_queue_head wq;	  /* epoll_wait() sleepers */
+	struct wait_queue_head poll_wait; /* poll() on the epoll fd */
 	struct list_head rdllist;
 	struct epitem **hash;
 	unsigned int hash_size;
@@ -164,8 +164,8 @@ static bool ep_mark_ready(struct eventpoll *ep, struct epitem *epi)
 
 static int ep_poll_callback(struct wait_queue_entry *wait, void *key)
 {
-	struct eppoll_entry *pwq = container_of(wait, struct eppoll_entry,
-						wait);
+	struct eppoll_entry *pwq =
+		container_of(wait, struct eppoll_entry, wait);
 	struct epitem *epi = pwq->base;
 	struct eventpoll *ep = epi->ep;
 	__poll_t pollflags = (__poll_t)(uintptr_t)key;
@@ -220,7 +220,7 @@ static void ep_ptable_queue_proc(struct file *file,
 
 	(void)file;
 	if (epi->nwait < 0 || epi->nwait >= EP_WAITS) {
-		epi->nwait = -1;	/* Linux: -ENOMEM for the insert */
+		epi->nwait = -1; /* Linux: -ENOMEM for the insert */
 		return;
 	}
 	pwq = &epi->pwq[epi->nwait++];
@@ -237,9 +237,10 @@ static void ep_ptable_queue_proc(struct file *file,
 
 static __poll_t ep_item_poll(struct epitem *epi, poll_table *pt)
 {
-	__poll_t mask = epi->file->f_op->poll ?
-				epi->file->f_op->poll(epi->file, pt) :
-				(EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM);
+	__poll_t mask =
+		epi->file->f_op->poll ?
+			epi->file->f_op->poll(epi->file, pt) :
+			(EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM);
 
 	return mask & epi->event.events;
 }
@@ -571,7 +572,7 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *events,
 		if (epi->event.events & EPOLLONESHOT)
 			epi->event.events &= EP_PRIVATE_BITS;
 		else if (!(epi->event.events & EPOLLET))
-			epi->kicked = true;	/* level: stays ready */
+			epi->kicked = true; /* level: stays ready */
 		pthread_mutex_unlock(&ep->lock);
 	}
 
@@ -661,7 +662,8 @@ static __poll_t ep_eventpoll_poll(struct file *file, poll_table *pt)
 		list_for_each_entry(epi, &ep->rdllist, rdllink)
 			n++;
 		if (n)
-			items = obj_alloc(OBJ_OTHER, (size_t)n * sizeof(*items));
+			items = obj_alloc(OBJ_OTHER,
+					  (size_t)n * sizeof(*items));
 		n = 0;
 		if (items)
 			list_for_each_entry(epi, &ep->rdllist, rdllink)

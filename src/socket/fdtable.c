@@ -14,7 +14,7 @@
 
 #include "lib/alloc.h"
 
-#define FD_HARD_MAX	(1u << 20)
+#define FD_HARD_MAX (1u << 20)
 
 struct files_struct *files_create(void)
 {
@@ -189,8 +189,7 @@ int close_range_fds(struct files_struct *files, unsigned int first,
 	}
 }
 
-int dup_fd_min(struct files_struct *files, int oldfd, int minfd,
-	       bool cloexec)
+int dup_fd_min(struct files_struct *files, int oldfd, int minfd, bool cloexec)
 {
 	struct file *f;
 	int fd;

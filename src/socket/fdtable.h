@@ -15,9 +15,9 @@
 
 struct files_struct {
 	pthread_mutex_t lock;
-	unsigned int max_fds;		/* allocated slots */
-	unsigned int next_fd;		/* no free slot below this */
-	unsigned int rlimit;		/* RLIMIT_NOFILE at creation */
+	unsigned int max_fds; /* allocated slots */
+	unsigned int next_fd; /* no free slot below this */
+	unsigned int rlimit;  /* RLIMIT_NOFILE at creation */
 	struct file **fd;
 	unsigned char *cloexec;
 };
@@ -37,8 +37,7 @@ int close_fd(struct files_struct *files, int fd);
 int close_range_fds(struct files_struct *files, unsigned int first,
 		    unsigned int last, unsigned int flags);
 /* dup()/F_DUPFD: the lowest free number >= @minfd. */
-int dup_fd_min(struct files_struct *files, int oldfd, int minfd,
-	       bool cloexec);
+int dup_fd_min(struct files_struct *files, int oldfd, int minfd, bool cloexec);
 /* dup2()/dup3(): exactly @newfd, closing what was there. */
 int dup_fd_to(struct files_struct *files, int oldfd, int newfd, bool cloexec);
 int fd_get_cloexec(struct files_struct *files, int fd);

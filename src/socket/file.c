@@ -39,8 +39,8 @@ static void fput_work(struct callback_head *work)
 
 void fput(struct file *f)
 {
-	if (atomic_fetch_sub_explicit(&f->f_count, 1,
-				      memory_order_acq_rel) != 1)
+	if (atomic_fetch_sub_explicit(&f->f_count, 1, memory_order_acq_rel) !=
+	    1)
 		return;
 	if (stack_lock_depth > 0) {
 		f->f_release_work.func = fput_work;

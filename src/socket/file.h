@@ -24,7 +24,7 @@ struct wait_queue_head;
 typedef struct poll_table_struct {
 	void (*qproc)(struct file *file, struct wait_queue_head *wqh,
 		      struct poll_table_struct *pt);
-	__poll_t key;	/* events the caller is interested in */
+	__poll_t key; /* events the caller is interested in */
 } poll_table;
 
 /* Register the caller of a poll method on @wqh (no-op when @pt is NULL). */
@@ -47,7 +47,7 @@ struct file_operations {
 struct file {
 	_Atomic long f_count;
 	const struct file_operations *f_op;
-	_Atomic unsigned int f_flags;	/* O_NONBLOCK, O_RDWR */
+	_Atomic unsigned int f_flags; /* O_NONBLOCK, O_RDWR */
 	void *private_data;
 	/* epoll items watching this file (eventpoll.c), under f_lock. */
 	pthread_mutex_t f_lock;

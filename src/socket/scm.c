@@ -42,8 +42,8 @@ static struct cmsghdr *cmsg_next(const struct kmsghdr *msg,
 
 static int scm_fp_copy(const struct cmsghdr *cmsg, struct scm_fp_list **fplp)
 {
-	int num = (int)((cmsg->cmsg_len - sizeof(struct cmsghdr)) /
-			sizeof(int));
+	int num =
+		(int)((cmsg->cmsg_len - sizeof(struct cmsghdr)) / sizeof(int));
 	struct scm_fp_list *fpl = *fplp;
 	const int *fdp = (const int *)CMSG_DATA(cmsg);
 	struct files_struct *files = current_files();

@@ -10,7 +10,7 @@
 #include "socket/fdtable.h"
 #include "socket/socket.h"
 
-#define SCM_MAX_FD	253
+#define SCM_MAX_FD 253
 
 struct scm_fp_list {
 	short count;
@@ -18,8 +18,8 @@ struct scm_fp_list {
 };
 
 struct scm_cookie {
-	struct usnet_cred creds;	/* pid, uid, gid of the sender */
-	struct scm_fp_list *fp;		/* files, each with a reference */
+	struct usnet_cred creds; /* pid, uid, gid of the sender */
+	struct scm_fp_list *fp;	 /* files, each with a reference */
 };
 
 /*

@@ -34,13 +34,13 @@ static inline bool have_policy(void)
 	return atomic_load_explicit(&policy_installed, memory_order_acquire);
 }
 
-#define CALL_HOOK(hook, ...)                                                 \
-	do {                                                                 \
-		struct usnet_cred cred;                                      \
-		if (!have_policy() || !policy.hook)                          \
-			return 0;                                            \
-		current_cred(&cred);                                         \
-		return policy.hook(&cred, __VA_ARGS__);                      \
+#define CALL_HOOK(hook, ...)                            \
+	do {                                            \
+		struct usnet_cred cred;                 \
+		if (!have_policy() || !policy.hook)     \
+			return 0;                       \
+		current_cred(&cred);                    \
+		return policy.hook(&cred, __VA_ARGS__); \
 	} while (0)
 
 int security_socket_create(int family, int type, int protocol, int kern)

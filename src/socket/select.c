@@ -12,7 +12,7 @@
 #include "lib/alloc.h"
 #include "socket/syscalls.h"
 
-#define POLL_CHUNK	32
+#define POLL_CHUNK 32
 
 struct poll_table_entry {
 	struct wait_queue_entry wait;
@@ -36,8 +36,8 @@ struct poll_wqueues {
 
 static int pollwake(struct wait_queue_entry *wqe, void *key)
 {
-	struct poll_table_entry *e = container_of(wqe, struct poll_table_entry,
-						  wait);
+	struct poll_table_entry *e =
+		container_of(wqe, struct poll_table_entry, wait);
 	__poll_t mask = (__poll_t)(uintptr_t)key;
 
 	if (mask && !(mask & e->key))
@@ -79,8 +79,8 @@ static int poll_initwait(struct poll_wqueues *pwq, struct net *net,
 	pwq->pt.qproc = poll_queue_proc;
 	pwq->pt.key = ~0u;
 	waiter_init(&pwq->w);
-	pwq->w.spin_ns = READ_ONCE(net->sysctl.busy_wait_us) *
-			 (int)NSEC_PER_USEC;
+	pwq->w.spin_ns =
+		READ_ONCE(net->sysctl.busy_wait_us) * (int)NSEC_PER_USEC;
 	pwq->chunks = NULL;
 	pwq->error = 0;
 	return waiter_set_sigmask(&pwq->w, sigmask);
@@ -180,14 +180,12 @@ int __sys_poll(struct files_struct *files, struct pollfd *fds, nfds_t nfds,
 	return count;
 }
 
-#define POLLIN_SET	(EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | \
-			 EPOLLERR)
-#define POLLOUT_SET	(EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR)
-#define POLLEX_SET	(EPOLLPRI)
+#define POLLIN_SET (EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR)
+#define POLLOUT_SET (EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR)
+#define POLLEX_SET (EPOLLPRI)
 
-int __sys_select(struct files_struct *files, int nfds, fd_set *rd,
-		 fd_set *wr, fd_set *ex, int64_t *timeout_ns,
-		 const sigset_t *sigmask)
+int __sys_select(struct files_struct *files, int nfds, fd_set *rd, fd_set *wr,
+		 fd_set *ex, int64_t *timeout_ns, const sigset_t *sigmask)
 {
 	fd_set in, out, exc, res_in, res_out, res_ex;
 	struct poll_wqueues table;

@@ -18,7 +18,7 @@
 #include "socket/sock_no.h"
 
 #ifndef UIO_MAXIOV
-#define UIO_MAXIOV	1024
+#define UIO_MAXIOV 1024
 #endif
 
 /* ---- the socket object and its file ---------------------------------- */
@@ -71,8 +71,7 @@ static __poll_t sock_poll(struct file *file, poll_table *pt)
 	return sock->ops->poll(file, sock, pt);
 }
 
-static long sock_ioctl(struct file *file, unsigned int cmd,
-		       unsigned long arg)
+static long sock_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct socket *sock = file->private_data;
 	int err = sock->ops->ioctl(sock, cmd, arg);
@@ -99,8 +98,8 @@ static const struct file_operations socket_file_ops = {
 
 struct file *sock_alloc_file(struct socket *sock, unsigned int flags)
 {
-	struct file *file = alloc_file(&socket_file_ops, sock,
-				       flags & O_NONBLOCK);
+	struct file *file =
+		alloc_file(&socket_file_ops, sock, flags & O_NONBLOCK);
 
 	if (file)
 		sock->file = file;
@@ -188,8 +187,7 @@ static int sock_type_flags(int *type, int *flags)
 	return 0;
 }
 
-int __sys_socket(struct files_struct *files, int family, int type,
-		 int protocol)
+int __sys_socket(struct files_struct *files, int family, int type, int protocol)
 {
 	struct socket *sock;
 	int flags, err;
@@ -285,8 +283,8 @@ static int move_addr_to_user(const struct sockaddr_storage *kaddr, int klen,
 	return 0;
 }
 
-int __sys_bind(struct files_struct *files, int fd,
-	       const struct sockaddr *addr, int len)
+int __sys_bind(struct files_struct *files, int fd, const struct sockaddr *addr,
+	       int len)
 {
 	struct sockaddr_storage a;
 	struct socket *sock;
@@ -316,8 +314,8 @@ int __sys_listen(struct files_struct *files, int fd, int backlog)
 	sock = sockfd_lookup(files, fd, &err);
 	if (!sock)
 		return err;
-	somaxconn = (unsigned int)READ_ONCE(
-		sock_net(sock->sk)->sysctl.somaxconn);
+	somaxconn =
+		(unsigned int)READ_ONCE(sock_net(sock->sk)->sysctl.somaxconn);
 	if ((unsigned int)backlog > somaxconn)
 		backlog = (int)somaxconn;
 	err = security_socket_listen(fd, backlog);
@@ -367,8 +365,8 @@ int __sys_accept4(struct files_struct *files, int fd, struct sockaddr *addr,
 	if (err < 0)
 		goto out_fput;
 	if (addr) {
-		int alen = newsock->ops->getname(newsock,
-						 (struct sockaddr *)&a, 2);
+		int alen = newsock->ops->getname(newsock, (struct sockaddr *)&a,
+						 2);
 
 		if (alen < 0) {
 			err = -ECONNABORTED;
@@ -412,9 +410,9 @@ int __sys_connect(struct files_struct *files, int fd,
 	memcpy(&a, addr, (size_t)len);
 	err = security_socket_connect(fd, addr, len);
 	if (!err)
-		err = sock->ops->connect(sock, (struct sockaddr *)&a, len,
-					 file_nonblock(sock->file) ?
-						 O_NONBLOCK : 0);
+		err = sock->ops->connect(
+			sock, (struct sockaddr *)&a, len,
+			file_nonblock(sock->file) ? O_NONBLOCK : 0);
 out:
 	sockfd_put(sock);
 	return err;
@@ -453,8 +451,8 @@ int __sys_getname(struct files_struct *files, int fd, struct sockaddr *addr,
 
 /* ---- options ---------------------------------------------------------- */
 
-int __sys_setsockopt(struct files_struct *files, int fd, int level,
-		     int optname, const void *optval, int optlen)
+int __sys_setsockopt(struct files_struct *files, int fd, int level, int optname,
+		     const void *optval, int optlen)
 {
 	struct socket *sock;
 	int err;
@@ -478,8 +476,8 @@ out:
 	return err;
 }
 
-int __sys_getsockopt(struct files_struct *files, int fd, int level,
-		     int optname, void *optval, socklen_t *optlen)
+int __sys_getsockopt(struct files_struct *files, int fd, int level, int optname,
+		     void *optval, socklen_t *optlen)
 {
 	struct socket *sock;
 	int err, len;
@@ -491,8 +489,7 @@ int __sys_getsockopt(struct files_struct *files, int fd, int level,
 	if (level == SOL_SOCKET)
 		err = sock_getsockopt(sock, level, optname, optval, &len);
 	else
-		err = sock->ops->getsockopt(sock, level, optname, optval,
-					    &len);
+		err = sock->ops->getsockopt(sock, level, optname, optval, &len);
 	if (!err)
 		*optlen = (socklen_t)len;
 	sockfd_put(sock);
@@ -536,16 +533,16 @@ static int msghdr_import(struct socket *sock, const struct msghdr *umsg,
 		kmsg->msg_namelen = sizeof(struct sockaddr_storage);
 	if (umsg->msg_iovlen > UIO_MAXIOV)
 		return -EMSGSIZE;
-	err = iov_iter_init(&kmsg->msg_iter, umsg->msg_iov,
-			    umsg->msg_iovlen);
+	err = iov_iter_init(&kmsg->msg_iter, umsg->msg_iov, umsg->msg_iovlen);
 	if (err)
 		return err;
 	kmsg->msg_control = umsg->msg_control;
 	kmsg->msg_controllen = umsg->msg_controllen;
 	if (!recv && kmsg->msg_controllen > INT_MAX)
 		return -ENOBUFS;
-	if (!recv && kmsg->msg_controllen >
-			     (size_t)READ_ONCE(sock_net(sock->sk)->sysctl.optmem_max))
+	if (!recv &&
+	    kmsg->msg_controllen >
+		    (size_t)READ_ONCE(sock_net(sock->sk)->sysctl.optmem_max))
 		return -ENOBUFS;
 	return 0;
 }
@@ -573,8 +570,8 @@ static long sys_sendmsg_sock(struct socket *sock, int fd,
 	return sock->ops->sendmsg(sock, &kmsg, iov_iter_count(&kmsg.msg_iter));
 }
 
-long __sys_sendmsg(struct files_struct *files, int fd,
-		   const struct msghdr *msg, int flags)
+long __sys_sendmsg(struct files_struct *files, int fd, const struct msghdr *msg,
+		   int flags)
 {
 	struct socket *sock;
 	long ret;
@@ -589,8 +586,7 @@ long __sys_sendmsg(struct files_struct *files, int fd,
 }
 
 long __sys_sendto(struct files_struct *files, int fd, const void *buf,
-		  size_t len, int flags, const struct sockaddr *addr,
-		  int alen)
+		  size_t len, int flags, const struct sockaddr *addr, int alen)
 {
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = {
@@ -649,8 +645,9 @@ static long sys_recvmsg_sock(struct socket *sock, int fd, struct msghdr *umsg,
 	}
 	umsg->msg_flags = (int)(kmsg.msg_flags & ~MSG_CMSG_CLOEXEC);
 	umsg->msg_controllen = umsg->msg_control ?
-		(size_t)((char *)kmsg.msg_control - (char *)umsg->msg_control) :
-		0;
+				       (size_t)((char *)kmsg.msg_control -
+						(char *)umsg->msg_control) :
+				       0;
 	return len;
 }
 
@@ -669,9 +666,8 @@ long __sys_recvmsg(struct files_struct *files, int fd, struct msghdr *msg,
 	return ret;
 }
 
-long __sys_recvfrom(struct files_struct *files, int fd, void *buf,
-		    size_t len, int flags, struct sockaddr *addr,
-		    socklen_t *alen)
+long __sys_recvfrom(struct files_struct *files, int fd, void *buf, size_t len,
+		    int flags, struct sockaddr *addr, socklen_t *alen)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	struct msghdr msg = {
@@ -779,8 +775,8 @@ out:
 	return ret;
 }
 
-long __sys_writev(struct files_struct *files, int fd,
-		  const struct iovec *iov, int iovcnt)
+long __sys_writev(struct files_struct *files, int fd, const struct iovec *iov,
+		  int iovcnt)
 {
 	struct iov_iter it;
 	struct file *file;
@@ -804,8 +800,7 @@ out:
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME)
 
-int __sys_fcntl(struct files_struct *files, int fd, int cmd,
-		unsigned long arg)
+int __sys_fcntl(struct files_struct *files, int fd, int cmd, unsigned long arg)
 {
 	struct file *file;
 	int ret;
@@ -863,7 +858,8 @@ int __sys_ioctl(struct files_struct *files, int fd, unsigned long cmd,
 		if (*(int *)arg)
 			atomic_fetch_or(&file->f_flags, O_NONBLOCK);
 		else
-			atomic_fetch_and(&file->f_flags, ~(unsigned int)O_NONBLOCK);
+			atomic_fetch_and(&file->f_flags,
+					 ~(unsigned int)O_NONBLOCK);
 		ret = 0;
 		break;
 	case FIOCLEX:
@@ -872,8 +868,9 @@ int __sys_ioctl(struct files_struct *files, int fd, unsigned long cmd,
 		break;
 	default:
 		ret = file->f_op->ioctl ?
-			(int)file->f_op->ioctl(file, (unsigned int)cmd, arg) :
-			-ENOTTY;
+			      (int)file->f_op->ioctl(file, (unsigned int)cmd,
+						     arg) :
+			      -ENOTTY;
 		break;
 	}
 	fput(file);

@@ -25,13 +25,13 @@ typedef enum {
 } socket_state;
 
 /* The type bits of socket()'s type argument (Linux's SOCK_TYPE_MASK). */
-#define SOCK_TYPE_MASK_ALL	0xf
+#define SOCK_TYPE_MASK_ALL 0xf
 
 /* Linux's internal "no such ioctl here, ask the next layer". */
-#define ENOIOCTLCMD	515
+#define ENOIOCTLCMD 515
 
 /* struct socket flags */
-#define SOCK_NOSPACE	0
+#define SOCK_NOSPACE 0
 
 struct socket {
 	socket_state state;
@@ -67,8 +67,7 @@ struct proto_ops {
 	int (*getname)(struct socket *sock, struct sockaddr *addr, int peer);
 	__poll_t (*poll)(struct file *file, struct socket *sock,
 			 poll_table *wait);
-	int (*ioctl)(struct socket *sock, unsigned int cmd,
-		     unsigned long arg);
+	int (*ioctl)(struct socket *sock, unsigned int cmd, unsigned long arg);
 	int (*listen)(struct socket *sock, int backlog);
 	int (*shutdown)(struct socket *sock, int how);
 	int (*setsockopt)(struct socket *sock, int level, int optname,

@@ -123,10 +123,10 @@ void waiter_wake(struct waiter *w)
 		uint64_t one = 1;
 
 		if (write(w->efd, &one, sizeof(one)) < 0)
-			(void)0;	/* a full counter still wakes */
+			(void)0; /* a full counter still wakes */
 	} else {
-		syscall(SYS_futex, &w->woken, FUTEX_WAKE_PRIVATE, 1, NULL,
-			NULL, 0);
+		syscall(SYS_futex, &w->woken, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
+			0);
 	}
 	errno = saved;
 }

@@ -24,7 +24,7 @@
 struct wait_queue_entry;
 typedef int (*wait_queue_func_t)(struct wait_queue_entry *wqe, void *key);
 
-#define WQ_FLAG_EXCLUSIVE	0x01
+#define WQ_FLAG_EXCLUSIVE 0x01
 
 struct wait_queue_entry {
 	unsigned int flags;
@@ -55,8 +55,8 @@ static inline bool wq_has_sleeper(struct wait_queue_head *wqh)
 	return READ_ONCE(wqh->head.next) != &wqh->head;
 }
 
-#define wake_up_poll(wqh, mask)	__wake_up(wqh, 1, (mask))
-#define wake_up_all(wqh)	__wake_up(wqh, 0, 0)
+#define wake_up_poll(wqh, mask) __wake_up(wqh, 1, (mask))
+#define wake_up_all(wqh) __wake_up(wqh, 0, 0)
 
 /*
  * A parked thread.  @woken is 0 while parked and becomes 1 on wake-up.

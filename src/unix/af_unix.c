@@ -124,6 +124,7 @@ static void unix_release_sock_locked(struct sock *sk, bool embryo,
 	unix_dgram_peer_wake_disconnect(sk, u->peer_wake_target);
 	sock_orphan(sk);
 
+	u->oob_skb = NULL;
 	while ((skb = skb_dequeue(&sk->sk_receive_queue)) != NULL) {
 		if (state == TCP_LISTEN)
 			unix_release_sock(skb->sk, true);
@@ -192,9 +193,10 @@ static int unix_dgram_peer_wake_relay(struct wait_queue_entry *q, void *key)
 	u->peer_wake_target = NULL;
 	(void)other;
 	if (sk->sk_wq)
-		wake_up_poll(sk->sk_wq, (__poll_t)(uintptr_t)key ?
-					(__poll_t)(uintptr_t)key :
-					EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+		wake_up_poll(sk->sk_wq,
+			     (__poll_t)(uintptr_t)key ?
+				     (__poll_t)(uintptr_t)key :
+				     EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
 	return 0;
 }
 
@@ -252,6 +254,8 @@ static __poll_t unix_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLRDHUP | EPOLLIN | EPOLLRDNORM;
 	if (!skb_queue_empty(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (unix_sk(sk)->oob_skb)
+		mask |= EPOLLPRI;
 	if ((sk->sk_type == SOCK_STREAM || sk->sk_type == SOCK_SEQPACKET) &&
 	    state == TCP_CLOSE)
 		mask |= EPOLLHUP;
@@ -275,8 +279,8 @@ static __poll_t unix_dgram_poll(struct file *file, struct socket *sock,
 	lock_sock(sk);
 	state = sk->sk_state;
 	if (sk->sk_err || !skb_queue_empty(&sk->sk_error_queue))
-		mask |= EPOLLERR | (sock_flag(sk, SOCK_SELECT_ERR_QUEUE) ?
-					    EPOLLPRI : 0);
+		mask |= EPOLLERR |
+			(sock_flag(sk, SOCK_SELECT_ERR_QUEUE) ? EPOLLPRI : 0);
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLRDHUP | EPOLLIN | EPOLLRDNORM;
 	if (sk->sk_shutdown == SHUTDOWN_MASK)
@@ -292,8 +296,7 @@ static __poll_t unix_dgram_poll(struct file *file, struct socket *sock,
 	writable = unix_writable(sk, state);
 	if (writable) {
 		other = unix_peer(sk);
-		if (other && unix_peer(other) != sk &&
-		    unix_recvq_full(other) &&
+		if (other && unix_peer(other) != sk && unix_recvq_full(other) &&
 		    unix_dgram_peer_wake_me(sk, other))
 			writable = false;
 	}
@@ -671,8 +674,8 @@ static int unix_shutdown(struct socket *sock, int mode)
 	sk->sk_shutdown |= (unsigned char)mode;
 	other = unix_peer(sk);
 	sk->sk_state_change(sk);
-	if (other && (sk->sk_type == SOCK_STREAM ||
-		      sk->sk_type == SOCK_SEQPACKET)) {
+	if (other &&
+	    (sk->sk_type == SOCK_STREAM || sk->sk_type == SOCK_SEQPACKET)) {
 		int peer_mode = 0;
 
 		if (mode & RCV_SHUTDOWN)
@@ -706,8 +709,19 @@ static int unix_inq_len(struct sock *sk)
 	return amount;
 }
 
-static int unix_ioctl(struct socket *sock, unsigned int cmd,
-		      unsigned long arg)
+/* Whether the next byte to read is the out-of-band one. */
+static int unix_at_mark(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_receive_queue), *next;
+	struct sk_buff *oob = unix_sk(sk)->oob_skb;
+
+	if (!skb || sk->sk_type != SOCK_STREAM)
+		return 0;
+	next = skb_peek_next(skb, &sk->sk_receive_queue);
+	return skb == oob || (!unix_skb_len(skb) && (!oob || next == oob));
+}
+
+static int unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sock *sk = sock->sk;
 	int amount;
@@ -715,6 +729,11 @@ static int unix_ioctl(struct socket *sock, unsigned int cmd,
 	switch (cmd) {
 	case SIOCOUTQ:
 		*(int *)arg = sk_wmem_alloc_get(sk);
+		return 0;
+	case SIOCATMARK:
+		lock_sock(sk);
+		*(int *)arg = unix_at_mark(sk);
+		release_sock(sk);
 		return 0;
 	case SIOCINQ:
 		lock_sock(sk);
@@ -764,8 +783,7 @@ static void unix_destruct_scm(struct sk_buff *skb)
 		sock_wfree(skb);
 }
 
-int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb,
-		    bool send_fds)
+int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb, bool send_fds)
 {
 	UNIXCB(skb).creds = scm->creds;
 	UNIXCB(skb).fp = NULL;
@@ -806,16 +824,11 @@ void unix_scm_recv(struct socket *sock, struct kmsghdr *msg,
 
 /* ---- the tables ------------------------------------------------------ */
 
-#define UNIX_COMMON_OPS                                                      \
-	.family = AF_UNIX,                                                   \
-	.release = unix_release,                                             \
-	.bind = unix_bind,                                                   \
-	.socketpair = unix_socketpair,                                       \
-	.getname = unix_getname,                                             \
-	.ioctl = unix_ioctl,                                                 \
-	.shutdown = unix_shutdown,                                           \
-	.setsockopt = sock_no_setsockopt,                                    \
-	.getsockopt = sock_no_getsockopt,                                    \
+#define UNIX_COMMON_OPS                                                     \
+	.family = AF_UNIX, .release = unix_release, .bind = unix_bind,      \
+	.socketpair = unix_socketpair, .getname = unix_getname,             \
+	.ioctl = unix_ioctl, .shutdown = unix_shutdown,                     \
+	.setsockopt = sock_no_setsockopt, .getsockopt = sock_no_getsockopt, \
 	.set_peek_off = unix_set_peek_off
 
 static const struct proto_ops unix_stream_ops = {

@@ -40,7 +40,10 @@ struct unix_sock {
 	dev_t dev;
 	ino_t ino;
 	struct sock *peer;
-	struct list_head link;		/* in the namespace's table */
+	/* Stream: the skb holding the out-of-band byte (MSG_OOB), still in
+	 * the receive queue, until read or passed over. */
+	struct sk_buff *oob_skb;
+	struct list_head link; /* in the namespace's table */
 	/* Senders waiting for room in this sock's receive queue, and
 	 * connecting sockets waiting for the backlog to drain. */
 	struct wait_queue_head peer_wait;
@@ -58,10 +61,10 @@ struct unix_sock {
 struct unix_skb_parms {
 	struct usnet_cred creds;
 	struct scm_fp_list *fp;
-	unsigned int consumed;		/* stream: bytes already read */
+	unsigned int consumed; /* stream: bytes already read */
 };
 
-#define UNIXCB(skb)	(*(struct unix_skb_parms *)&((skb)->cb))
+#define UNIXCB(skb) (*(struct unix_skb_parms *)&((skb)->cb))
 
 static inline struct unix_sock *unix_sk(const struct sock *sk)
 {
@@ -98,8 +101,7 @@ void unix_copy_addr(struct kmsghdr *msg, struct sock *sk);
 void unix_set_peek_off_fwd(struct sock *sk, int val);
 void unix_set_peek_off_bwd(struct sock *sk, int val);
 /* Attach the sender's credentials and files to @skb. */
-int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb,
-		    bool send_fds);
+int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb, bool send_fds);
 /* Deliver credentials and files of a received skb to the caller. */
 void unix_scm_recv(struct socket *sock, struct kmsghdr *msg,
 		   struct scm_cookie *scm, bool have_creds);
@@ -107,20 +109,18 @@ void unix_scm_recv(struct socket *sock, struct kmsghdr *msg,
 /* unix_addr.c: names, under the namespace lock. */
 int unix_validate_addr(const struct sockaddr_un *sun, int len);
 int unix_bind_path(struct sock *sk, struct sockaddr_un *sun, int len);
-int unix_bind_abstract(struct sock *sk, const struct sockaddr_un *sun,
-		       int len);
+int unix_bind_abstract(struct sock *sk, const struct sockaddr_un *sun, int len);
 /* The sock bound at @sun of @type, with a reference, or an ERR value
  * through *err (-ECONNREFUSED, -ENOENT, -EPROTOTYPE, -EACCES, ...). */
-struct sock *unix_find_other(struct net *net, struct sockaddr_un *sun,
-			     int len, int type, int *err);
+struct sock *unix_find_other(struct net *net, struct sockaddr_un *sun, int len,
+			     int type, int *err);
 void unix_table_remove(struct sock *sk);
 void unix_release_addr(struct unix_address *addr);
 
 /* unix_stream.c */
-int unix_stream_sendmsg(struct socket *sock, struct kmsghdr *msg,
-			size_t len);
-int unix_stream_recvmsg(struct socket *sock, struct kmsghdr *msg,
-			size_t size, int flags);
+int unix_stream_sendmsg(struct socket *sock, struct kmsghdr *msg, size_t len);
+int unix_stream_recvmsg(struct socket *sock, struct kmsghdr *msg, size_t size,
+			int flags);
 
 /* unix_dgram.c */
 int unix_dgram_sendmsg(struct socket *sock, struct kmsghdr *msg, size_t len);

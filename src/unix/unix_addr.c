@@ -91,9 +91,8 @@ void unix_table_remove(struct sock *sk)
 
 /* Abstract names are per socket type: Linux hashes the type into the
  * name, so a stream and a dgram socket may hold the same one. */
-static struct unix_sock *unix_find_abstract_name(struct net *net,
-						 const void *name, int len,
-						 int type)
+static struct unix_sock *
+unix_find_abstract_name(struct net *net, const void *name, int len, int type)
 {
 	struct unix_sock *u;
 
@@ -105,8 +104,7 @@ static struct unix_sock *unix_find_abstract_name(struct net *net,
 	return NULL;
 }
 
-static struct unix_sock *unix_find_inode(struct net *net, dev_t dev,
-					 ino_t ino)
+static struct unix_sock *unix_find_inode(struct net *net, dev_t dev, ino_t ino)
 {
 	struct unix_sock *u;
 
@@ -116,8 +114,7 @@ static struct unix_sock *unix_find_inode(struct net *net, dev_t dev,
 	return NULL;
 }
 
-int unix_bind_abstract(struct sock *sk, const struct sockaddr_un *sun,
-		       int len)
+int unix_bind_abstract(struct sock *sk, const struct sockaddr_un *sun, int len)
 {
 	struct unix_address *addr;
 
@@ -196,9 +193,8 @@ int unix_autobind(struct sock *sk)
 	return 0;
 }
 
-static struct unix_sock *unix_find_bsd(struct net *net,
-				       struct sockaddr_un *sun, int len,
-				       int *err)
+static struct unix_sock *unix_find_bsd(struct net *net, struct sockaddr_un *sun,
+				       int len, int *err)
 {
 	struct unix_sock *u;
 	struct stat st;
@@ -224,8 +220,8 @@ out:
 	return NULL;
 }
 
-struct sock *unix_find_other(struct net *net, struct sockaddr_un *sun,
-			     int len, int type, int *err)
+struct sock *unix_find_other(struct net *net, struct sockaddr_un *sun, int len,
+			     int type, int *err)
 {
 	struct unix_sock *u;
 

@@ -64,8 +64,8 @@ restart:
 		err = -ECONNRESET;
 		if (!sun)
 			goto out_free;
-		other = unix_find_other(net, sun, msg->msg_namelen,
-					sk->sk_type, &err);
+		other = unix_find_other(net, sun, msg->msg_namelen, sk->sk_type,
+					&err);
 		if (!other)
 			goto out_free;
 	}
@@ -130,8 +130,10 @@ static struct sk_buff *unix_dgram_peek(struct sock *sk, int *skip)
 {
 	struct sk_buff *skb;
 
+	/* An empty datagram is a datagram: it is skipped over only by a
+	 * peek offset that points past it. */
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		if (*skip < (int)skb->len)
+		if (*skip == 0 || *skip < (int)skb->len)
 			return skb;
 		*skip -= (int)skb->len;
 	}
@@ -161,8 +163,8 @@ static int unix_dgram_wait(struct sock *sk, int64_t *timeo, int *err,
 		*err = 0;
 		goto stop;
 	}
-	if (sk->sk_type == SOCK_SEQPACKET &&
-	    sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_LISTEN) {
+	if (sk->sk_type == SOCK_SEQPACKET && sk->sk_state != TCP_ESTABLISHED &&
+	    sk->sk_state != TCP_LISTEN) {
 		*err = -ENOTCONN;
 		goto stop;
 	}
@@ -253,8 +255,7 @@ out:
 	return err;
 }
 
-int unix_seqpacket_sendmsg(struct socket *sock, struct kmsghdr *msg,
-			   size_t len)
+int unix_seqpacket_sendmsg(struct socket *sock, struct kmsghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	int err, state;
