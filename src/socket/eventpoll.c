@@ -247,6 +247,23 @@ static __poll_t ep_item_poll(struct epitem *epi, poll_table *pt)
 
 /* ---- insert, modify, remove ------------------------------------------- */
 
+/* An item found ready outside a wake-up (insert, modify): queue it and
+ * wake whoever waits on the set. */
+static void ep_queue_if_ready(struct eventpoll *ep, struct epitem *epi,
+			      __poll_t revents)
+{
+	bool waiters;
+
+	if (!revents)
+		return;
+	pthread_mutex_lock(&ep->lock);
+	waiters = ep_mark_ready(ep, epi);
+	pthread_mutex_unlock(&ep->lock);
+	if (waiters)
+		wake_up_poll(&ep->wq, revents);
+	ep_wake_pollers(ep);
+}
+
 static void ep_unregister_pollwait(struct epitem *epi)
 {
 	for (int i = 0; i < epi->nwait; i++)
@@ -277,7 +294,6 @@ static int ep_insert(struct eventpoll *ep, const struct epoll_event *event,
 	struct ep_pqueue epq;
 	struct epitem *epi;
 	__poll_t revents;
-	bool waiters = false;
 
 	if (ep->nitems + 1 > ep->hash_size && ep_hash_grow(ep))
 		return -ENOMEM;
@@ -312,35 +328,17 @@ static int ep_insert(struct eventpoll *ep, const struct epoll_event *event,
 		ep_remove(ep, epi);
 		return -ENOMEM;
 	}
-	if (revents) {
-		pthread_mutex_lock(&ep->lock);
-		waiters = ep_mark_ready(ep, epi);
-		pthread_mutex_unlock(&ep->lock);
-		if (waiters)
-			wake_up_poll(&ep->wq, revents);
-		ep_wake_pollers(ep);
-	}
+	ep_queue_if_ready(ep, epi, revents);
 	return 0;
 }
 
 static int ep_modify(struct eventpoll *ep, struct epitem *epi,
 		     const struct epoll_event *event)
 {
-	bool waiters = false;
-	__poll_t revents;
-
 	pthread_mutex_lock(&ep->lock);
 	epi->event = *event;
 	pthread_mutex_unlock(&ep->lock);
-	revents = ep_item_poll(epi, NULL);
-	if (revents) {
-		pthread_mutex_lock(&ep->lock);
-		waiters = ep_mark_ready(ep, epi);
-		pthread_mutex_unlock(&ep->lock);
-		if (waiters)
-			wake_up_poll(&ep->wq, revents);
-		ep_wake_pollers(ep);
-	}
+	ep_queue_if_ready(ep, epi, ep_item_poll(epi, NULL));
 	return 0;
 }
 

@@ -283,6 +283,26 @@ static int move_addr_to_user(const struct sockaddr_storage *kaddr, int klen,
 	return 0;
 }
 
+/* The socket behind @fd and a zero-padded copy of the caller's address,
+ * as bind and connect take them (Linux's move_addr_to_kernel()). */
+static struct socket *sockfd_lookup_addr(struct files_struct *files, int fd,
+					 const struct sockaddr *addr, int len,
+					 struct sockaddr_storage *a, int *err)
+{
+	struct socket *sock = sockfd_lookup(files, fd, err);
+
+	if (!sock)
+		return NULL;
+	*err = addr_len_check(len);
+	if (*err) {
+		sockfd_put(sock);
+		return NULL;
+	}
+	memset(a, 0, sizeof(*a));
+	memcpy(a, addr, (size_t)len);
+	return sock;
+}
+
 int __sys_bind(struct files_struct *files, int fd, const struct sockaddr *addr,
 	       int len)
 {
@@ -290,17 +310,11 @@ int __sys_bind(struct files_struct *files, int fd, const struct sockaddr *addr,
 	struct socket *sock;
 	int err;
 
-	sock = sockfd_lookup(files, fd, &err);
+	sock = sockfd_lookup_addr(files, fd, addr, len, &a, &err);
 	if (!sock)
 		return err;
-	err = addr_len_check(len);
-	if (err)
-		goto out;
-	memcpy(&a, addr, (size_t)len);
-	err = security_socket_bind(fd, addr, len);
 	if (!err)
 		err = sock->ops->bind(sock, (struct sockaddr *)&a, len);
-out:
 	sockfd_put(sock);
 	return err;
 }
@@ -401,19 +415,14 @@ int __sys_connect(struct files_struct *files, int fd,
 	struct socket *sock;
 	int err;
 
-	sock = sockfd_lookup(files, fd, &err);
+	sock = sockfd_lookup_addr(files, fd, addr, len, &a, &err);
 	if (!sock)
 		return err;
-	err = addr_len_check(len);
-	if (err)
-		goto out;
-	memcpy(&a, addr, (size_t)len);
 	err = security_socket_connect(fd, addr, len);
 	if (!err)
 		err = sock->ops->connect(
 			sock, (struct sockaddr *)&a, len,
 			file_nonblock(sock->file) ? O_NONBLOCK : 0);
-out:
 	sockfd_put(sock);
 	return err;
 }
@@ -754,8 +763,10 @@ int __sys_recvmmsg(struct files_struct *files, int fd, struct mmsghdr *vec,
 	return (int)ret;
 }
 
-long __sys_readv(struct files_struct *files, int fd, const struct iovec *iov,
-		 int iovcnt)
+/* readv/writev: the file's read_iter or write_iter over the caller's
+ * iovecs; a file without one (an epoll set) gives EINVAL, as in Linux. */
+static long do_rw_iter(struct files_struct *files, int fd,
+		       const struct iovec *iov, int iovcnt, bool write)
 {
 	struct iov_iter it;
 	struct file *file;
@@ -765,35 +776,28 @@ long __sys_readv(struct files_struct *files, int fd, const struct iovec *iov,
 	if (!file)
 		return -EBADF;
 	ret = -EINVAL;
-	if (iovcnt < 0 || iovcnt > UIO_MAXIOV || !file->f_op->read_iter)
+	if (iovcnt < 0 || iovcnt > UIO_MAXIOV ||
+	    !(write ? file->f_op->write_iter : file->f_op->read_iter))
 		goto out;
 	ret = iov_iter_init(&it, iov, (unsigned long)iovcnt);
 	if (!ret)
-		ret = file->f_op->read_iter(file, &it);
+		ret = write ? file->f_op->write_iter(file, &it) :
+			      file->f_op->read_iter(file, &it);
 out:
 	fput(file);
 	return ret;
 }
 
+long __sys_readv(struct files_struct *files, int fd, const struct iovec *iov,
+		 int iovcnt)
+{
+	return do_rw_iter(files, fd, iov, iovcnt, false);
+}
+
 long __sys_writev(struct files_struct *files, int fd, const struct iovec *iov,
 		  int iovcnt)
 {
-	struct iov_iter it;
-	struct file *file;
-	long ret;
-
-	file = fget(files, fd);
-	if (!file)
-		return -EBADF;
-	ret = -EINVAL;
-	if (iovcnt < 0 || iovcnt > UIO_MAXIOV || !file->f_op->write_iter)
-		goto out;
-	ret = iov_iter_init(&it, iov, (unsigned long)iovcnt);
-	if (!ret)
-		ret = file->f_op->write_iter(file, &it);
-out:
-	fput(file);
-	return ret;
+	return do_rw_iter(files, fd, iov, iovcnt, true);
 }
 
 /* ---- descriptors ------------------------------------------------------ */
