@@ -3,6 +3,7 @@
  */
 #include "socket/scm.h"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -89,6 +90,15 @@ static int scm_check_creds(const struct ucred *uc)
 	return -EPERM;
 }
 
+static bool pid_exists(pid_t pid)
+{
+	int saved = errno;
+	bool gone = kill(pid, 0) < 0 && errno == ESRCH;
+
+	errno = saved;
+	return !gone;
+}
+
 int scm_send(struct socket *sock, struct kmsghdr *msg, struct scm_cookie *scm)
 {
 	struct cmsghdr *cmsg;
@@ -120,6 +130,11 @@ int scm_send(struct socket *sock, struct kmsghdr *msg, struct scm_cookie *scm)
 			memcpy(&uc, CMSG_DATA(cmsg), sizeof(uc));
 			err = scm_check_creds(&uc);
 			if (err)
+				goto error;
+			/* Linux looks the pid up: one that does not exist
+			 * is ESRCH. */
+			err = -ESRCH;
+			if (!pid_exists(uc.pid))
 				goto error;
 			scm->creds.pid = uc.pid;
 			scm->creds.uid = uc.uid;

@@ -31,6 +31,10 @@ void api_setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/usnet-api-XXXXXX");
 	cr_assert(mkdtemp(tmpdir) != NULL, "mkdtemp: %s", strerror(errno));
 	chmod(tmpdir, 0777);
+	/* Owned by the user api_drop_privileges() becomes, so that teardown
+	 * can remove it from the sticky /tmp after a test dropped root. */
+	if (geteuid() == 0 && chown(tmpdir, 65534, 65534) != 0)
+		cr_log_warn("chown %s: %s", tmpdir, strerror(errno));
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,

@@ -312,16 +312,24 @@ API_TEST(unix_addr, abstract_names_are_per_type)
 	int d = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	int q = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
+	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+	char buf[4];
 
 	expect_ok(bind(d, (struct sockaddr *)&sun, len));
 	expect_ok(bind(s, (struct sockaddr *)&sun, len));
 	expect_ok(listen(s, 4));
-	expect_ok(bind(q, (struct sockaddr *)&sun, len));
+	/* No seqpacket socket owns the name (yet). */
 	expect_errno(connect(c, (struct sockaddr *)&sun, len), ECONNREFUSED);
+	expect_ok(bind(q, (struct sockaddr *)&sun, len));
+	expect_ok(listen(q, 4));
+	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	expect_ok(close(c));
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	expect_ok(close(c));
+	cr_assert_eq(sendto(tx, "d", 1, 0, (struct sockaddr *)&sun, len), 1);
+	cr_assert_eq(recv(d, buf, sizeof(buf), MSG_DONTWAIT), 1);
+	expect_ok(close(tx));
 	expect_ok(close(q));
 	expect_ok(close(d));
 	expect_ok(close(s));
@@ -333,6 +341,7 @@ API_TEST(unix_addr, abstract_exact_length_and_no_node)
 	socklen_t len = api_sun_abstract(&sun, "exact"), glen;
 	int fd = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int other = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+	int c;
 
 	expect_ok(bind(fd, (struct sockaddr *)&sun, len));
 	glen = sizeof(got);
@@ -343,25 +352,15 @@ API_TEST(unix_addr, abstract_exact_length_and_no_node)
 	cr_assert(access(sun.sun_path + 1, F_OK) != 0);
 	/* The length is part of the name: one byte shorter is another name. */
 	expect_ok(bind(other, (struct sockaddr *)&sun, len - 1));
-	expect_ok(close(fd));
-	expect_ok(close(other));
-}
-
-API_TEST(unix_addr, abstract_connect_length_matters)
-{
-	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "conn");
-	int l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
-	/* Trailing NULs are significant in an abstract name. */
+	/* Trailing NULs are significant: one byte longer finds nothing. */
+	expect_ok(listen(fd, 4));
+	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_errno(connect(c, (struct sockaddr *)&sun, len + 1),
 		     ECONNREFUSED);
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	expect_ok(close(c));
-	expect_ok(close(l));
+	expect_ok(close(fd));
+	expect_ok(close(other));
 }
 
 /* --- autobind --------------------------------------------------------- */
@@ -385,7 +384,9 @@ API_TEST(unix_addr, autobind_explicit)
 	struct sockaddr_un sun, a, b;
 	socklen_t la = sizeof(a), lb = sizeof(b);
 	int fa = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
-	int fb = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+	int fb = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+	int fs = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+	int c;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -405,25 +406,18 @@ API_TEST(unix_addr, autobind_explicit)
 	expect_ok(getsockname(fa, (struct sockaddr *)&b, &lb));
 	cr_assert_eq(lb, la);
 	cr_assert(memcmp(&a, &b, la) == 0);
+	/* The name works like any abstract name. */
+	expect_ok(bind(fs, (struct sockaddr *)&sun, sizeof(sa_family_t)));
+	lb = sizeof(b);
+	expect_ok(getsockname(fs, (struct sockaddr *)&b, &lb));
+	expect_autobind_name(&b, lb);
+	expect_ok(listen(fs, 4));
+	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+	expect_ok(connect(c, (struct sockaddr *)&b, lb));
+	expect_ok(close(c));
 	expect_ok(close(fa));
 	expect_ok(close(fb));
-}
-
-API_TEST(unix_addr, autobind_name_is_connectable)
-{
-	struct sockaddr_un sun;
-	socklen_t len = sizeof(sun);
-	int l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	expect_ok(bind(l, (struct sockaddr *)&sun, sizeof(sa_family_t)));
-	expect_ok(listen(l, 4));
-	expect_ok(getsockname(l, (struct sockaddr *)&sun, &len));
-	expect_ok(connect(c, (struct sockaddr *)&sun, len));
-	expect_ok(close(c));
-	expect_ok(close(l));
+	expect_ok(close(fs));
 }
 
 API_TEST(unix_addr, no_autobind_without_passcred)
@@ -613,20 +607,14 @@ API_TEST(unix_addr, getpeername_dgram_connected_path)
 
 /* --- connect failures ------------------------------------------------- */
 
-API_TEST(unix_addr, connect_missing_path_enoent)
-{
-	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	expect_errno(connect_path(c, api_path("nobody")), ENOENT);
-	expect_ok(close(c));
-}
-
-API_TEST(unix_addr, connect_missing_abstract_econnrefused)
+/* A missing path is ENOENT, a missing abstract name ECONNREFUSED. */
+API_TEST(unix_addr, connect_missing_names)
 {
 	struct sockaddr_un sun;
 	socklen_t len = api_sun_abstract(&sun, "nobody");
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
+	expect_errno(connect_path(c, api_path("nobody")), ENOENT);
 	expect_errno(connect(c, (struct sockaddr *)&sun, len), ECONNREFUSED);
 	expect_ok(close(c));
 }

@@ -169,7 +169,6 @@ API_TEST(unix_stream, accept4_flags)
 	a3 = (int)expect_ok(accept4(l, NULL, NULL, 0));
 	cr_assert_eq(fcntl(a3, F_GETFL) & O_NONBLOCK, 0);
 	cr_assert_eq(fcntl(a3, F_GETFD) & FD_CLOEXEC, 0);
-	/* The new socket does not inherit O_NONBLOCK from the listener. */
 	close_pair(c1, a1);
 	close_pair(c2, a2);
 	close_pair(c3, a3);
@@ -199,16 +198,23 @@ API_TEST(unix_stream, accept_nonblocking_eagain)
 	socklen_t len;
 	int l = listener(&sun, &len, 4);
 
+	int c, a;
+
 	expect_ok(fcntl(l, F_SETFL, O_NONBLOCK));
 	expect_errno(accept(l, NULL, NULL), EAGAIN);
-	expect_ok(fcntl(l, F_SETFL, 0));
-	/* SOCK_NONBLOCK in accept4 flags is about the new socket only. */
+	expect_errno(accept4(l, NULL, NULL, SOCK_CLOEXEC), EAGAIN);
 	expect_ok(close(l));
 	l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
 	len = api_sun_abstract(&sun, "nb");
 	expect_ok(bind(l, (struct sockaddr *)&sun, len));
 	expect_ok(listen(l, 4));
-	expect_errno(accept4(l, NULL, NULL, SOCK_CLOEXEC), EAGAIN);
+	expect_errno(accept(l, NULL, NULL), EAGAIN);
+	/* The accepted socket does not inherit the listener's O_NONBLOCK. */
+	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+	expect_ok(connect(c, (struct sockaddr *)&sun, len));
+	a = (int)expect_ok(accept(l, NULL, NULL));
+	cr_assert_eq(fcntl(a, F_GETFL) & O_NONBLOCK, 0);
+	close_pair(c, a);
 	expect_ok(close(l));
 }
 
@@ -318,15 +324,7 @@ API_TEST(unix_stream, connect_connected_eisconn)
 	expect_errno(connect(sv[0], (struct sockaddr *)&sun, len), EISCONN);
 	close_pair(sv[0], sv[1]);
 	close_pair(c, a);
-	expect_ok(close(l));
-}
-
-API_TEST(unix_stream, connect_listener_einval)
-{
-	struct sockaddr_un sun;
-	socklen_t len;
-	int l = listener(&sun, &len, 4);
-
+	/* A listening socket cannot connect: EINVAL. */
 	expect_errno(connect(l, (struct sockaddr *)&sun, len), EINVAL);
 	expect_ok(close(l));
 }
@@ -356,19 +354,12 @@ API_TEST(unix_stream, unconnected_send_recv_errors)
 	expect_errno(sendto(sv[0], "x", 1, 0, (struct sockaddr *)&sun, len),
 		     EISCONN);
 	close_pair(sv[0], sv[1]);
+	/* A listener is unconnected too. */
+	expect_ok(bind(fd, (struct sockaddr *)&sun, len));
+	expect_ok(listen(fd, 4));
+	expect_errno(send(fd, "x", 1, MSG_NOSIGNAL), ENOTCONN);
+	expect_errno(recv(fd, &c, 1, MSG_DONTWAIT), EINVAL);
 	expect_ok(close(fd));
-}
-
-API_TEST(unix_stream, listener_send_recv_errors)
-{
-	struct sockaddr_un sun;
-	socklen_t len;
-	int l = listener(&sun, &len, 4);
-	char c;
-
-	expect_errno(send(l, "x", 1, MSG_NOSIGNAL), ENOTCONN);
-	expect_errno(recv(l, &c, 1, MSG_DONTWAIT), EINVAL);
-	expect_ok(close(l));
 }
 
 /* --- the data path ---------------------------------------------------- */
@@ -854,8 +845,9 @@ API_TEST(unix_stream, econnreset_when_peer_closes_with_unread_data)
 	pfd.fd = sv[0];
 	pfd.events = POLLIN | POLLOUT | POLLRDHUP;
 	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert_eq(pfd.revents, POLLIN | POLLOUT | POLLERR | POLLHUP |
-					  POLLRDHUP, "revents %#x", pfd.revents);
+	cr_assert_eq(pfd.revents,
+		     POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
+		     "revents %#x", pfd.revents);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 2);
 	expect_errno(recv(sv[0], buf, sizeof(buf), 0), ECONNRESET);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 0);
