@@ -46,7 +46,8 @@ static ssize_t send_cmsg(int fd, int level, int type, const int *data,
 	c->cmsg_level = level;
 	c->cmsg_type = type;
 	c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-	memcpy(CMSG_DATA(c), data, sizeof(int) * n);
+	if (n > 0)
+		memcpy(CMSG_DATA(c), data, sizeof(int) * n);
 	return sendmsg(fd, &msg, 0);
 }
 
