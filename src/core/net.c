@@ -25,8 +25,8 @@ static const struct net_sysctls sysctl_defaults = {
 	.busy_wait_us = 50,	.unix_max_dgram_qlen = 10,
 };
 
-static pthread_once_t default_once = PTHREAD_ONCE_INIT;
-static struct net *default_net;
+static struct net *_Atomic default_net;
+static pthread_mutex_t default_net_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread struct net *thread_net;
 
 static struct net *net_alloc(void)
@@ -54,13 +54,6 @@ static void net_free(struct net *net)
 	obj_free(OBJ_OTHER, net);
 }
 
-static void default_net_init(void)
-{
-	default_net = net_alloc();
-	if (default_net)
-		default_net->is_default = true;
-}
-
 /* splitmix64: small, fast, and good enough for names and ports. */
 uint32_t net_random_u32(struct net *net)
 {
@@ -71,10 +64,32 @@ uint32_t net_random_u32(struct net *net)
 	return (uint32_t)((z ^ (z >> 31)) >> 32);
 }
 
+/* Made on first use; when that allocation fails, the next call tries again
+ * (NULL means -ENOMEM to the caller). */
 struct net *net_default(void)
 {
-	pthread_once(&default_once, default_net_init);
-	return default_net;
+	struct net *net =
+		atomic_load_explicit(&default_net, memory_order_acquire);
+
+	if (likely(net))
+		return net;
+	pthread_mutex_lock(&default_net_lock);
+	net = atomic_load(&default_net);
+	if (!net) {
+		net = net_alloc();
+		if (net)
+			net->is_default = true;
+		atomic_store_explicit(&default_net, net, memory_order_release);
+	}
+	pthread_mutex_unlock(&default_net_lock);
+	return net;
+}
+
+int net_busy_wait_ns(const struct net *net)
+{
+	if (!net)
+		return waiter_default_spin_ns;
+	return READ_ONCE(net->sysctl.busy_wait_us) * (int)NSEC_PER_USEC;
 }
 
 struct net *current_net(void)
@@ -97,7 +112,11 @@ void put_net(struct net *net)
 
 struct usnet_net *usnet_net_default(void)
 {
-	return (struct usnet_net *)net_default();
+	struct net *net = net_default();
+
+	if (!net)
+		errno = ENOMEM;
+	return (struct usnet_net *)net;
 }
 
 struct usnet_net *usnet_net_create(void)

@@ -41,9 +41,14 @@ struct net {
 /* The next number of the namespace's random stream (lock held). */
 uint32_t net_random_u32(struct net *net);
 
+/* The default namespace, made on first use (NULL if that failed). */
 struct net *net_default(void);
-/* The namespace in which the calling thread creates sockets. */
+/* The namespace in which the calling thread creates sockets (NULL when
+ * the default one could not be made). */
 struct net *current_net(void);
+/* How long a waiter of @net spins before sleeping, in ns (@net may be
+ * NULL). */
+int net_busy_wait_ns(const struct net *net);
 struct net *get_net(struct net *net);
 void put_net(struct net *net);
 

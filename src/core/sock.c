@@ -135,8 +135,7 @@ int sk_wait(struct sock *sk, struct wait_queue_head *wq, int64_t *timeo)
 	int err;
 
 	waiter_init(&w);
-	w.spin_ns = READ_ONCE(sock_net(sk)->sysctl.busy_wait_us) *
-		    (int)NSEC_PER_USEC;
+	w.spin_ns = net_busy_wait_ns(sock_net(sk));
 	init_wait_entry(&entry, &w);
 	add_wait_queue(wq, &entry);
 	release_sock(sk);

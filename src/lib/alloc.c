@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,27 +24,28 @@ static atomic_long live_bytes;
 static atomic_ulong fail_countdown;
 static atomic_int fail_sticky;
 
+/* Count down to the armed failure with one compare-and-swap per step, so
+ * that with many threads allocating exactly one allocation is the Nth. */
 static bool should_fail(void)
 {
 	unsigned long n =
 		atomic_load_explicit(&fail_countdown, memory_order_relaxed);
 
-	if (n == 0)
-		return false;
-	if (n == 1) {
-		if (!atomic_load(&fail_sticky))
-			atomic_store(&fail_countdown, 0);
-		return true;
+	for (;;) {
+		if (n == 0)
+			return false;
+		if (n == 1 && atomic_load(&fail_sticky))
+			return true;
+		if (atomic_compare_exchange_weak(&fail_countdown, &n, n - 1))
+			return n == 1;
 	}
-	atomic_fetch_sub(&fail_countdown, 1);
-	return false;
 }
 
 void *obj_alloc_raw(enum obj_kind kind, size_t size)
 {
 	struct obj_hdr *h;
 
-	if (should_fail())
+	if (size > SIZE_MAX - sizeof(*h) || should_fail())
 		return NULL;
 	h = malloc(sizeof(*h) + size);
 	if (!h)
@@ -71,7 +73,7 @@ void *obj_realloc(enum obj_kind kind, void *p, size_t size)
 
 	if (!p)
 		return obj_alloc_raw(kind, size);
-	if (should_fail())
+	if (size > SIZE_MAX - sizeof(struct obj_hdr) || should_fail())
 		return NULL;
 	h = (struct obj_hdr *)p - 1;
 	n = realloc(h, sizeof(*n) + size);

@@ -36,7 +36,7 @@
 enum epi_state {
 	EPI_IDLE,  /* not on the ready list */
 	EPI_READY, /* on ep->rdllist */
-	EPI_TX,	   /* being reported by ep_send_events() */
+	EPI_TX,	   /* being looked at by ep_scan_ready() */
 };
 
 struct eventpoll;
@@ -533,9 +533,17 @@ out_fput:
 
 /* ---- epoll_wait -------------------------------------------------------- */
 
-/* Report ready events; ep->mtx held.  Returns how many were written. */
-static int ep_send_events(struct eventpoll *ep, struct epoll_event *events,
-			  int maxevents)
+/*
+ * Walk the ready list with ep->mtx held, asking each item for its events
+ * now.  With @events, report up to @maxevents of them (Linux's
+ * ep_send_events()): level-triggered items stay ready, one-shot items are
+ * disarmed.  Without, only look until one is ready (Linux's
+ * ep_read_events_proc(), for poll on the epoll fd).  Either way, an item
+ * that turns out not to be ready leaves the list.  Returns the number of
+ * events found.
+ */
+static int ep_scan_ready(struct eventpoll *ep, struct epoll_event *events,
+			 int maxevents)
 {
 	struct list_head txlist;
 	struct epitem *epi, *tmp;
@@ -552,25 +560,27 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *events,
 
 	list_for_each_entry(epi, &txlist, rdllink) {
 		__poll_t revents;
+		bool keep = false;
 
 		if (res >= maxevents) {
-			/* Not reached: these stay ready. */
-			pthread_mutex_lock(&ep->lock);
-			epi->kicked = true;
-			pthread_mutex_unlock(&ep->lock);
-			continue;
+			keep = true; /* not reached: still ready */
+		} else {
+			revents = ep_item_poll(epi, NULL);
+			if (!revents)
+				continue;
+			if (events) {
+				events[res].events = revents;
+				events[res].data = epi->event.data;
+			}
+			res++;
+			keep = !events || !(epi->event.events &
+					    (EPOLLET | EPOLLONESHOT));
 		}
-		revents = ep_item_poll(epi, NULL);
-		if (!revents)
-			continue;
-		events[res].events = revents;
-		events[res].data = epi->event.data;
-		res++;
 		pthread_mutex_lock(&ep->lock);
-		if (epi->event.events & EPOLLONESHOT)
+		if (events && res && !keep &&
+		    (epi->event.events & EPOLLONESHOT))
 			epi->event.events &= EP_PRIVATE_BITS;
-		else if (!(epi->event.events & EPOLLET))
-			epi->kicked = true; /* level: stays ready */
+		epi->kicked |= keep;
 		pthread_mutex_unlock(&ep->lock);
 	}
 
@@ -610,8 +620,7 @@ int __sys_epoll_wait(struct files_struct *files, int epfd,
 	}
 	ep = file->private_data;
 	waiter_init(&w);
-	w.spin_ns = READ_ONCE(current_net()->sysctl.busy_wait_us) *
-		    (int)NSEC_PER_USEC;
+	w.spin_ns = net_busy_wait_ns(current_net());
 	res = waiter_set_sigmask(&w, sigmask);
 	if (res) {
 		fput(file);
@@ -622,7 +631,7 @@ int __sys_epoll_wait(struct files_struct *files, int epfd,
 		bool empty;
 
 		pthread_mutex_lock(&ep->mtx);
-		res = ep_send_events(ep, events, maxevents);
+		res = ep_scan_ready(ep, events, maxevents);
 		pthread_mutex_unlock(&ep->mtx);
 		if (res || timeout_ns == 0)
 			break;
@@ -647,33 +656,13 @@ int __sys_epoll_wait(struct files_struct *files, int epfd,
 static __poll_t ep_eventpoll_poll(struct file *file, poll_table *pt)
 {
 	struct eventpoll *ep = file->private_data;
-	struct epitem **items = NULL;
-	__poll_t mask = 0;
-	int n = 0;
+	int ready;
 
 	poll_wait(file, &ep->poll_wait, pt);
 	pthread_mutex_lock(&ep->mtx);
-	pthread_mutex_lock(&ep->lock);
-	{
-		struct epitem *epi;
-
-		list_for_each_entry(epi, &ep->rdllist, rdllink)
-			n++;
-		if (n)
-			items = obj_alloc(OBJ_OTHER,
-					  (size_t)n * sizeof(*items));
-		n = 0;
-		if (items)
-			list_for_each_entry(epi, &ep->rdllist, rdllink)
-				items[n++] = epi;
-	}
-	pthread_mutex_unlock(&ep->lock);
-	for (int i = 0; i < n && !mask; i++)
-		if (ep_item_poll(items[i], NULL))
-			mask = EPOLLIN | EPOLLRDNORM;
+	ready = ep_scan_ready(ep, NULL, 1);
 	pthread_mutex_unlock(&ep->mtx);
-	obj_free(OBJ_OTHER, items);
-	return mask;
+	return ready ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static void ep_free(struct eventpoll *ep)

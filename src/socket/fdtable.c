@@ -14,6 +14,9 @@
 
 #include "lib/alloc.h"
 
+/* A slot taken by get_unused_fd() whose file is not installed yet. */
+#define FD_RESERVED ((struct file *)1)
+
 #define FD_HARD_MAX (1u << 20)
 
 struct files_struct *files_create(void)
@@ -39,18 +42,38 @@ void files_destroy(struct files_struct *files)
 	obj_free(OBJ_OTHER, files);
 }
 
-static pthread_once_t files_once = PTHREAD_ONCE_INIT;
-static struct files_struct *process_files;
+static struct files_struct *_Atomic process_files;
+static pthread_mutex_t process_files_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void process_files_init(void)
-{
-	process_files = files_create();
-}
-
+/* Made on first use; when that allocation fails, the next call tries again
+ * (NULL means -ENOMEM to the caller). */
 struct files_struct *current_files(void)
 {
-	pthread_once(&files_once, process_files_init);
-	return process_files;
+	struct files_struct *files =
+		atomic_load_explicit(&process_files, memory_order_acquire);
+
+	if (likely(files))
+		return files;
+	pthread_mutex_lock(&process_files_lock);
+	files = atomic_load(&process_files);
+	if (!files) {
+		files = files_create();
+		atomic_store_explicit(&process_files, files,
+				      memory_order_release);
+	}
+	pthread_mutex_unlock(&process_files_lock);
+	return files;
+}
+
+/* The open file at @fd, or NULL (free, reserved, out of range); lock held. */
+static struct file *slot_file(const struct files_struct *files, int fd)
+{
+	struct file *f;
+
+	if (fd < 0 || (unsigned int)fd >= files->max_fds)
+		return NULL;
+	f = files->fd[fd];
+	return f == FD_RESERVED ? NULL : f;
 }
 
 /* Make room for slot @nr; called with the lock held. */
@@ -103,15 +126,41 @@ static void install_locked(struct files_struct *files, int fd, struct file *f,
 	files->cloexec[fd] = cloexec;
 }
 
-int fd_install_new(struct files_struct *files, struct file *f, bool cloexec)
+int get_unused_fd(struct files_struct *files, bool cloexec)
 {
 	int fd;
 
 	pthread_mutex_lock(&files->lock);
 	fd = alloc_fd_locked(files, 0);
 	if (fd >= 0)
-		install_locked(files, fd, f, cloexec);
+		install_locked(files, fd, FD_RESERVED, cloexec);
 	pthread_mutex_unlock(&files->lock);
+	return fd;
+}
+
+void put_unused_fd(struct files_struct *files, int fd)
+{
+	pthread_mutex_lock(&files->lock);
+	files->fd[fd] = NULL;
+	files->cloexec[fd] = 0;
+	if ((unsigned int)fd < files->next_fd)
+		files->next_fd = (unsigned int)fd;
+	pthread_mutex_unlock(&files->lock);
+}
+
+void fd_install(struct files_struct *files, int fd, struct file *f)
+{
+	pthread_mutex_lock(&files->lock);
+	files->fd[fd] = f;
+	pthread_mutex_unlock(&files->lock);
+}
+
+int fd_install_new(struct files_struct *files, struct file *f, bool cloexec)
+{
+	int fd = get_unused_fd(files, cloexec);
+
+	if (fd >= 0)
+		fd_install(files, fd, f);
 	return fd;
 }
 
@@ -122,8 +171,9 @@ struct file *fget(struct files_struct *files, int fd)
 	if (fd < 0)
 		return NULL;
 	pthread_mutex_lock(&files->lock);
-	if ((unsigned int)fd < files->max_fds && files->fd[fd])
-		f = get_file(files->fd[fd]);
+	f = slot_file(files, fd);
+	if (f)
+		get_file(f);
 	pthread_mutex_unlock(&files->lock);
 	return f;
 }
@@ -133,9 +183,9 @@ static struct file *pick_file(struct files_struct *files, unsigned int fd)
 {
 	struct file *f;
 
-	if (fd >= files->max_fds || !files->fd[fd])
+	f = slot_file(files, (int)fd);
+	if (!f)
 		return NULL;
-	f = files->fd[fd];
 	files->fd[fd] = NULL;
 	files->cloexec[fd] = 0;
 	if (fd < files->next_fd)
@@ -172,7 +222,7 @@ int close_range_fds(struct files_struct *files, unsigned int first,
 		if (last >= files->max_fds)
 			last = files->max_fds ? files->max_fds - 1 : 0;
 		for (fd = first; fd <= last && fd < files->max_fds; fd++) {
-			if (!files->fd[fd])
+			if (!slot_file(files, (int)fd))
 				continue;
 			if (flags & CLOSE_RANGE_CLOEXEC) {
 				files->cloexec[fd] = 1;
@@ -195,8 +245,8 @@ int dup_fd_min(struct files_struct *files, int oldfd, int minfd, bool cloexec)
 	int fd;
 
 	pthread_mutex_lock(&files->lock);
-	if (oldfd < 0 || (unsigned int)oldfd >= files->max_fds ||
-	    !files->fd[oldfd]) {
+	f = slot_file(files, oldfd);
+	if (!f) {
 		fd = -EBADF;
 		goto out;
 	}
@@ -204,7 +254,6 @@ int dup_fd_min(struct files_struct *files, int oldfd, int minfd, bool cloexec)
 		fd = -EINVAL;
 		goto out;
 	}
-	f = files->fd[oldfd];
 	fd = alloc_fd_locked(files, (unsigned int)minfd);
 	if (fd >= 0)
 		install_locked(files, fd, get_file(f), cloexec);
@@ -219,21 +268,21 @@ int dup_fd_to(struct files_struct *files, int oldfd, int newfd, bool cloexec)
 	int err;
 
 	pthread_mutex_lock(&files->lock);
-	if (oldfd < 0 || (unsigned int)oldfd >= files->max_fds ||
-	    !files->fd[oldfd]) {
-		err = -EBADF;
-		goto out;
-	}
-	if (newfd < 0 || (unsigned int)newfd >= files->rlimit) {
+	f = slot_file(files, oldfd);
+	if (!f || newfd < 0 || (unsigned int)newfd >= files->rlimit) {
 		err = -EBADF;
 		goto out;
 	}
 	err = expand_files(files, (unsigned int)newfd);
 	if (err)
 		goto out;
-	f = get_file(files->fd[oldfd]);
+	/* Linux: a number reserved by a call still in progress is busy. */
+	if (files->fd[newfd] == FD_RESERVED) {
+		err = -EBUSY;
+		goto out;
+	}
 	old = files->fd[newfd];
-	install_locked(files, newfd, f, cloexec);
+	install_locked(files, newfd, get_file(f), cloexec);
 	err = newfd;
 out:
 	pthread_mutex_unlock(&files->lock);
@@ -247,7 +296,7 @@ int fd_get_cloexec(struct files_struct *files, int fd)
 	int ret = -EBADF;
 
 	pthread_mutex_lock(&files->lock);
-	if (fd >= 0 && (unsigned int)fd < files->max_fds && files->fd[fd])
+	if (slot_file(files, fd))
 		ret = files->cloexec[fd];
 	pthread_mutex_unlock(&files->lock);
 	return ret;
@@ -258,7 +307,7 @@ int fd_set_cloexec(struct files_struct *files, int fd, bool on)
 	int ret = -EBADF;
 
 	pthread_mutex_lock(&files->lock);
-	if (fd >= 0 && (unsigned int)fd < files->max_fds && files->fd[fd]) {
+	if (slot_file(files, fd)) {
 		files->cloexec[fd] = on;
 		ret = 0;
 	}

@@ -25,12 +25,19 @@ struct files_struct {
 struct files_struct *files_create(void);
 /* Close everything and free the table. */
 void files_destroy(struct files_struct *files);
-/* The table of the calling process (made on first use). */
+/* The table of the calling process (made on first use; NULL when that
+ * allocation failed). */
 struct files_struct *current_files(void);
 
 /* Install @f (its reference moves into the table) at the lowest free
  * number; returns the number or -EMFILE / -ENOMEM (then @f is untouched). */
 int fd_install_new(struct files_struct *files, struct file *f, bool cloexec);
+/* Reserve the lowest free number (Linux's get_unused_fd_flags()), so that
+ * a call can fail cleanly before it commits; then fd_install() the file
+ * (its reference moves into the table) or put_unused_fd() the number. */
+int get_unused_fd(struct files_struct *files, bool cloexec);
+void fd_install(struct files_struct *files, int fd, struct file *f);
+void put_unused_fd(struct files_struct *files, int fd);
 /* The file behind @fd with a reference taken, or NULL. */
 struct file *fget(struct files_struct *files, int fd);
 int close_fd(struct files_struct *files, int fd);

@@ -79,8 +79,7 @@ static int poll_initwait(struct poll_wqueues *pwq, struct net *net,
 	pwq->pt.qproc = poll_queue_proc;
 	pwq->pt.key = ~0u;
 	waiter_init(&pwq->w);
-	pwq->w.spin_ns =
-		READ_ONCE(net->sysctl.busy_wait_us) * (int)NSEC_PER_USEC;
+	pwq->w.spin_ns = net_busy_wait_ns(net);
 	pwq->chunks = NULL;
 	pwq->error = 0;
 	return waiter_set_sigmask(&pwq->w, sigmask);

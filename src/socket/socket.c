@@ -189,13 +189,17 @@ static int sock_type_flags(int *type, int *flags)
 
 int __sys_socket(struct files_struct *files, int family, int type, int protocol)
 {
+	struct net *net;
 	struct socket *sock;
 	int flags, err;
 
 	err = sock_type_flags(&type, &flags);
 	if (err)
 		return err;
-	err = sock_create(current_net(), family, type, protocol, &sock, 0);
+	net = current_net();
+	if (!net)
+		return -ENOMEM;
+	err = sock_create(net, family, type, protocol, &sock, 0);
 	if (err)
 		return err;
 	return sock_map_fd(files, sock, flags);
@@ -204,53 +208,60 @@ int __sys_socket(struct files_struct *files, int family, int type, int protocol)
 int __sys_socketpair(struct files_struct *files, int family, int type,
 		     int protocol, int sv[2])
 {
-	struct socket *a, *b;
-	struct file *fa, *fb;
+	struct socket *a = NULL, *b = NULL;
+	struct file *fa = NULL, *fb = NULL;
 	int flags, err, fd1, fd2;
+	struct net *net;
 
 	err = sock_type_flags(&type, &flags);
 	if (err)
 		return err;
-	err = sock_create(current_net(), family, type, protocol, &a, 0);
-	if (err)
-		return err;
-	err = sock_create(current_net(), family, type, protocol, &b, 0);
-	if (err)
-		goto out_release_a;
-	err = a->ops->socketpair(a, b);
-	if (err)
-		goto out_release_both;
-	fa = sock_alloc_file(a, (unsigned int)flags);
-	if (!fa) {
-		err = -ENFILE;
-		goto out_release_both;
-	}
-	fb = sock_alloc_file(b, (unsigned int)flags);
-	if (!fb) {
-		fput(fa);
-		sock_release(b);
-		return -ENFILE;
-	}
-	fd1 = fd_install_new(files, fa, flags & SOCK_CLOEXEC);
-	if (fd1 < 0) {
-		fput(fa);
-		fput(fb);
+	/* Linux takes both numbers first, and reports them even when the
+	 * call then fails. */
+	fd1 = get_unused_fd(files, flags & SOCK_CLOEXEC);
+	if (fd1 < 0)
 		return fd1;
-	}
-	fd2 = fd_install_new(files, fb, flags & SOCK_CLOEXEC);
+	fd2 = get_unused_fd(files, flags & SOCK_CLOEXEC);
 	if (fd2 < 0) {
-		close_fd(files, fd1);
-		fput(fb);
+		put_unused_fd(files, fd1);
 		return fd2;
 	}
 	sv[0] = fd1;
 	sv[1] = fd2;
+	net = current_net();
+	err = -ENOMEM;
+	if (!net)
+		goto out;
+	err = sock_create(net, family, type, protocol, &a, 0);
+	if (err)
+		goto out;
+	err = sock_create(net, family, type, protocol, &b, 0);
+	if (err)
+		goto out;
+	err = a->ops->socketpair(a, b);
+	if (err)
+		goto out;
+	err = -ENFILE;
+	fa = sock_alloc_file(a, (unsigned int)flags);
+	if (!fa)
+		goto out;
+	a = NULL;
+	fb = sock_alloc_file(b, (unsigned int)flags);
+	if (!fb)
+		goto out;
+	fd_install(files, fd1, fa);
+	fd_install(files, fd2, fb);
 	return 0;
 
-out_release_both:
-	sock_release(b);
-out_release_a:
-	sock_release(a);
+out:
+	if (fa)
+		fput(fa);
+	if (a)
+		sock_release(a);
+	if (b)
+		sock_release(b);
+	put_unused_fd(files, fd1);
+	put_unused_fd(files, fd2);
 	return err;
 }
 
@@ -347,16 +358,21 @@ int __sys_accept4(struct files_struct *files, int fd, struct sockaddr *addr,
 	struct file *newfile;
 	int err, newfd;
 
-	/* Linux checks the descriptor, then the flags, then the type. */
+	/* Linux checks the descriptor, then the flags, then reserves the new
+	 * number, and only then looks at the socket: a connection is never
+	 * taken off the queue for a descriptor that cannot be had. */
 	newfile = fget(files, fd);
 	if (!newfile)
 		return -EBADF;
 	fput(newfile);
 	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
+	newfd = get_unused_fd(files, flags & SOCK_CLOEXEC);
+	if (newfd < 0)
+		return newfd;
 	sock = sockfd_lookup(files, fd, &err);
 	if (!sock)
-		return err;
+		goto out_put_fd;
 	newsock = sock_alloc();
 	if (!newsock) {
 		err = -ENFILE;
@@ -390,11 +406,7 @@ int __sys_accept4(struct files_struct *files, int fd, struct sockaddr *addr,
 		if (err)
 			goto out_fput;
 	}
-	newfd = fd_install_new(files, newfile, flags & SOCK_CLOEXEC);
-	if (newfd < 0) {
-		err = newfd;
-		goto out_fput;
-	}
+	fd_install(files, newfd, newfile);
 	sockfd_put(sock);
 	return newfd;
 
@@ -405,6 +417,8 @@ out_fput:
 	fput(newfile);
 out_put:
 	sockfd_put(sock);
+out_put_fd:
+	put_unused_fd(files, newfd);
 	return err;
 }
 

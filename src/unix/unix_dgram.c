@@ -150,8 +150,7 @@ static int unix_dgram_wait(struct sock *sk, int64_t *timeo, int *err,
 	int r;
 
 	waiter_init(&w);
-	w.spin_ns = READ_ONCE(sock_net(sk)->sysctl.busy_wait_us) *
-		    (int)NSEC_PER_USEC;
+	w.spin_ns = net_busy_wait_ns(sock_net(sk));
 	init_wait_entry(&entry, &w);
 	add_wait_queue(sk->sk_wq, &entry);
 	*err = sock_error(sk);

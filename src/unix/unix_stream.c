@@ -131,8 +131,7 @@ static int unix_stream_data_wait(struct sock *sk, int64_t *timeo,
 	int err = 0;
 
 	waiter_init(&w);
-	w.spin_ns = READ_ONCE(sock_net(sk)->sysctl.busy_wait_us) *
-		    (int)NSEC_PER_USEC;
+	w.spin_ns = net_busy_wait_ns(sock_net(sk));
 	init_wait_entry(&entry, &w);
 	for (;;) {
 		struct sk_buff *tail;
