@@ -5,6 +5,7 @@
  * it and every sock created in it.  The default namespace is made on first
  * use and never goes away.
  */
+#include "lib/mutex.h"
 #include "core/net.h"
 
 #include <errno.h>
@@ -35,7 +36,7 @@ static struct net *net_alloc(void)
 
 	if (!net)
 		return NULL;
-	pthread_mutex_init(&net->lock, NULL);
+	stack_mutex_init(&net->lock);
 	atomic_init(&net->refcnt, 1);
 	net->sysctl = sysctl_defaults;
 	net->rng = (uint64_t)clock_now_ns() ^ (uint64_t)(uintptr_t)net;

@@ -128,7 +128,8 @@ int sock_error(struct sock *sk)
 	return -err;
 }
 
-int sk_wait(struct sock *sk, struct wait_queue_head *wq, int64_t *timeo)
+int sk_wait(struct sock *sk, struct wait_queue_head *wq, __poll_t events,
+	    int64_t *timeo)
 {
 	struct wait_queue_entry entry;
 	struct waiter w;
@@ -137,6 +138,7 @@ int sk_wait(struct sock *sk, struct wait_queue_head *wq, int64_t *timeo)
 	waiter_init(&w);
 	w.spin_ns = net_busy_wait_ns(sock_net(sk));
 	init_wait_entry(&entry, &w);
+	entry.key = events | SK_WAIT_ALWAYS;
 	add_wait_queue(wq, &entry);
 	release_sock(sk);
 	err = waiter_sleep(&w, timeo);
@@ -164,7 +166,7 @@ struct sk_buff *sock_alloc_send_skb(struct sock *sk, size_t size,
 		*err = -EAGAIN;
 		if (!*timeo || !sk->sk_wq)
 			return NULL;
-		*err = sk_wait(sk, sk->sk_wq, timeo);
+		*err = sk_wait(sk, sk->sk_wq, EPOLLOUT, timeo);
 		if (*err)
 			return NULL;
 	}

@@ -14,6 +14,7 @@
 #define USNET_CORE_SOCK_H
 
 #include <errno.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <usnet/net.h>
@@ -244,11 +245,16 @@ static inline int sock_intr_errno(int64_t timeo)
 }
 
 /*
- * Sleep on @sk's wait queue until woken or *@timeo runs out.  Called and
+ * Sleep on @sk's wait queue until woken for @events (or an error or
+ * hang-up) or *@timeo runs out.  Called and
  * returns with the lock held; drops it while asleep.  Returns 0 or -EINTR.
  * The caller re-checks its condition in a loop (sk_wait_event()).
  */
-int sk_wait(struct sock *sk, struct wait_queue_head *wq, int64_t *timeo);
+int sk_wait(struct sock *sk, struct wait_queue_head *wq, __poll_t events,
+	    int64_t *timeo);
+
+/* Wake-ups every sleeper takes, whatever it waits for. */
+#define SK_WAIT_ALWAYS (EPOLLERR | EPOLLHUP | EPOLLRDHUP)
 
 /* Read and clear the pending error (SO_ERROR semantics). */
 int sock_error(struct sock *sk);

@@ -3,9 +3,15 @@
  *
  * Each block carries a small header with its size, so that byte totals
  * stay exact; counters are atomics because any thread may allocate.
+ *
+ * Blocks of stream-skb size are made one fixed size and kept in a small
+ * cache when freed: a 64 KiB buffer filled by a writer thread and freed by
+ * the reader makes glibc hand the pages back and fault them in again, and
+ * that cost five times the copy itself (docs/PERFORMANCE.md).
  */
 #include "lib/alloc.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,8 +22,39 @@
 
 struct obj_hdr {
 	size_t size;
-	size_t kind; /* keeps the payload 16-byte aligned */
+	size_t kind; /* | HDR_BIG; also keeps the payload 16-byte aligned */
 };
+
+#define BIG_MIN (16u * 1024)
+#define BIG_CAP (72u * 1024)
+#define BIG_CACHE 16
+#define HDR_BIG ((size_t)1 << 63)
+
+static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct obj_hdr *big_cache[BIG_CACHE];
+static int big_count;
+
+static struct obj_hdr *big_get(void)
+{
+	struct obj_hdr *h = NULL;
+
+	pthread_mutex_lock(&big_lock);
+	if (big_count)
+		h = big_cache[--big_count];
+	pthread_mutex_unlock(&big_lock);
+	return h ? h : malloc(sizeof(*h) + BIG_CAP);
+}
+
+static void big_put(struct obj_hdr *h)
+{
+	pthread_mutex_lock(&big_lock);
+	if (big_count < BIG_CACHE) {
+		big_cache[big_count++] = h;
+		h = NULL;
+	}
+	pthread_mutex_unlock(&big_lock);
+	free(h);
+}
 
 static atomic_long live[OBJ_KINDS];
 static atomic_long live_bytes;
@@ -45,13 +82,15 @@ void *obj_alloc_raw(enum obj_kind kind, size_t size)
 {
 	struct obj_hdr *h;
 
+	bool big = size > BIG_MIN && size <= BIG_CAP;
+
 	if (size > SIZE_MAX - sizeof(*h) || should_fail())
 		return NULL;
-	h = malloc(sizeof(*h) + size);
+	h = big ? big_get() : malloc(sizeof(*h) + size);
 	if (!h)
 		return NULL;
 	h->size = size;
-	h->kind = kind;
+	h->kind = kind | (big ? HDR_BIG : 0);
 	atomic_fetch_add_explicit(&live[kind], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&live_bytes, (long)size,
 				  memory_order_relaxed);
@@ -76,6 +115,22 @@ void *obj_realloc(enum obj_kind kind, void *p, size_t size)
 	if (size > SIZE_MAX - sizeof(struct obj_hdr) || should_fail())
 		return NULL;
 	h = (struct obj_hdr *)p - 1;
+	if (h->kind & HDR_BIG) {
+		/* A cached-size block: in place while it fits, else move. */
+		if (size <= BIG_CAP) {
+			atomic_fetch_add_explicit(&live_bytes,
+						  (long)size - (long)h->size,
+						  memory_order_relaxed);
+			h->size = size;
+			return p;
+		}
+		n = obj_alloc_raw(kind, size);
+		if (n) {
+			memcpy(n, p, h->size);
+			obj_free(kind, p);
+		}
+		return n;
+	}
 	n = realloc(h, sizeof(*n) + size);
 	if (!n)
 		return NULL;
@@ -95,7 +150,10 @@ void obj_free(enum obj_kind kind, void *p)
 	atomic_fetch_sub_explicit(&live[kind], 1, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&live_bytes, (long)h->size,
 				  memory_order_relaxed);
-	free(h);
+	if (h->kind & HDR_BIG)
+		big_put(h);
+	else
+		free(h);
 }
 
 void usnet_objects_live(struct usnet_objects *out)

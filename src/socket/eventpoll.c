@@ -14,6 +14,7 @@
  * wait-queue locks (inside poll methods and wake-ups), ep->lock (the ready
  * list, taken by the callback).  The callback never takes ep->mtx.
  */
+#include "lib/mutex.h"
 #include "socket/eventpoll.h"
 
 #include <errno.h>
@@ -743,8 +744,8 @@ int __sys_epoll_create1(struct files_struct *files, int flags)
 	ep = obj_alloc(OBJ_OTHER, sizeof(*ep));
 	if (!ep)
 		return -ENOMEM;
-	pthread_mutex_init(&ep->mtx, NULL);
-	pthread_mutex_init(&ep->lock, NULL);
+	stack_mutex_init(&ep->mtx);
+	stack_mutex_init(&ep->lock);
 	init_waitqueue_head(&ep->wq);
 	init_waitqueue_head(&ep->poll_wait);
 	INIT_LIST_HEAD(&ep->rdllist);

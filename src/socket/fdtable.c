@@ -5,6 +5,7 @@
  * it is dropped, since releasing a socket may take the namespace lock and
  * wake epoll waiters.
  */
+#include "lib/mutex.h"
 #include "socket/fdtable.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ struct files_struct *files_create(void)
 
 	if (!files)
 		return NULL;
-	pthread_mutex_init(&files->lock, NULL);
+	stack_mutex_init(&files->lock);
 	files->rlimit = FD_HARD_MAX;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < FD_HARD_MAX)
 		files->rlimit = (unsigned int)rl.rlim_cur;

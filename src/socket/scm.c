@@ -105,7 +105,6 @@ int scm_send(struct socket *sock, struct kmsghdr *msg, struct scm_cookie *scm)
 	int err;
 
 	memset(scm, 0, sizeof(*scm));
-	current_ids(&scm->creds);
 	if (msg->msg_controllen == 0)
 		return 0;
 	for (cmsg = cmsg_first(msg); cmsg; cmsg = cmsg_next(msg, cmsg)) {
@@ -139,6 +138,7 @@ int scm_send(struct socket *sock, struct kmsghdr *msg, struct scm_cookie *scm)
 			scm->creds.pid = uc.pid;
 			scm->creds.uid = uc.uid;
 			scm->creds.gid = uc.gid;
+			scm->creds_set = true;
 			break;
 		default:
 			goto error;

@@ -18,7 +18,8 @@ struct scm_fp_list {
 };
 
 struct scm_cookie {
-	struct usnet_cred creds; /* pid, uid, gid of the sender */
+	struct usnet_cred creds; /* pid, uid, gid, when creds_set */
+	bool creds_set;		 /* the sender gave SCM_CREDENTIALS */
 	struct scm_fp_list *fp;	 /* files, each with a reference */
 };
 

@@ -1,9 +1,11 @@
 /*
  * wait.c - wait queues, and threads that spin then sleep on a futex.
  */
+#include "lib/mutex.h"
 #include "socket/wait.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <linux/futex.h>
@@ -16,7 +18,7 @@ int waiter_default_spin_ns = 50 * 1000;
 
 void init_waitqueue_head(struct wait_queue_head *wqh)
 {
-	pthread_mutex_init(&wqh->lock, NULL);
+	stack_mutex_init(&wqh->lock);
 	INIT_LIST_HEAD(&wqh->head);
 }
 
@@ -113,11 +115,22 @@ int waiter_set_sigmask(struct waiter *w, const sigset_t *sigmask)
 	return 0;
 }
 
+/* woken: WAITER_ARMED while the owner spins, WAITER_ASLEEP once it sleeps
+ * in the kernel, WAITER_WOKEN after a wake-up.  Only a sleeper costs the
+ * waker a system call. */
+enum {
+	WAITER_ARMED,
+	WAITER_WOKEN,
+	WAITER_ASLEEP
+};
+
 void waiter_wake(struct waiter *w)
 {
 	int saved = errno;
+	uint32_t old = atomic_exchange_explicit(&w->woken, WAITER_WOKEN,
+						memory_order_acq_rel);
 
-	if (atomic_exchange_explicit(&w->woken, 1, memory_order_release) != 0)
+	if (old != WAITER_ASLEEP)
 		return;
 	if (w->efd >= 0) {
 		uint64_t one = 1;
@@ -134,8 +147,13 @@ void waiter_wake(struct waiter *w)
 /* One sleep in the kernel: 0 on wake-up or time-out, -EINTR on a signal. */
 static int waiter_block(struct waiter *w, const struct timespec *ts)
 {
+	uint32_t armed = WAITER_ARMED;
 	long r;
 
+	/* Say we sleep; a wake-up that came first ends the wait here. */
+	if (!atomic_compare_exchange_strong(&w->woken, &armed, WAITER_ASLEEP) &&
+	    armed == WAITER_WOKEN)
+		return 0;
 	if (w->efd >= 0) {
 		struct pollfd p = { .fd = w->efd, .events = POLLIN };
 		uint64_t v;
@@ -147,33 +165,44 @@ static int waiter_block(struct waiter *w, const struct timespec *ts)
 			(void)0;
 		return 0;
 	}
-	r = syscall(SYS_futex, &w->woken, FUTEX_WAIT_PRIVATE, 0, ts, NULL, 0);
-	if (r < 0 && errno == EINTR &&
-	    !atomic_load_explicit(&w->woken, memory_order_acquire))
+	r = syscall(SYS_futex, &w->woken, FUTEX_WAIT_PRIVATE, WAITER_ASLEEP, ts,
+		    NULL, 0);
+	if (r < 0 && errno == EINTR && !waiter_woken(w))
 		return -EINTR;
 	return 0;
 }
 
 int waiter_wake_function(struct wait_queue_entry *wqe, void *key)
 {
-	(void)key;
+	__poll_t mask = (__poll_t)(uintptr_t)key;
+
+	/* A wake-up for events this sleeper does not wait for (data freed
+	 * on the send side while it waits to read, say). */
+	if (mask && wqe->key && !(mask & wqe->key))
+		return 0;
 	waiter_wake(wqe->private);
 	return 1;
 }
 
+/* Spin for a wake-up; every 64 rounds look at the clock and give the CPU
+ * to whoever else wants it, so that two threads on one CPU still make
+ * progress. */
 static bool waiter_spin(struct waiter *w, int64_t limit_ns)
 {
 	int64_t end = clock_now_ns() + limit_ns;
 	unsigned int i = 0;
 
 	for (;;) {
-		if (atomic_load_explicit(&w->woken, memory_order_acquire))
+		if (waiter_woken(w))
 			return true;
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #endif
-		if ((++i & 63) == 0 && clock_now_ns() >= end)
-			return false;
+		if ((++i & 63) == 0) {
+			if (clock_now_ns() >= end)
+				return false;
+			sched_yield();
+		}
 	}
 }
 
@@ -185,7 +214,7 @@ int waiter_sleep(struct waiter *w, int64_t *timeo_ns)
 
 	if (spin > 0 && waiter_spin(w, spin))
 		goto out;
-	while (!atomic_load_explicit(&w->woken, memory_order_acquire)) {
+	while (!waiter_woken(w)) {
 		struct timespec ts, *tsp = NULL;
 
 		if (*timeo_ns != TIMEO_INFINITE) {

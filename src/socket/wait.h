@@ -28,6 +28,7 @@ typedef int (*wait_queue_func_t)(struct wait_queue_entry *wqe, void *key);
 
 struct wait_queue_entry {
 	unsigned int flags;
+	__poll_t key; /* events a sleeper waits for (0: any) */
 	void *private;
 	wait_queue_func_t func;
 	struct list_head entry;
@@ -74,6 +75,12 @@ struct waiter {
 void waiter_init(struct waiter *w);
 /* Sleep with @sigmask in force (see struct waiter); -errno on failure. */
 int waiter_set_sigmask(struct waiter *w, const sigset_t *sigmask);
+static inline bool waiter_woken(struct waiter *w)
+{
+	/* 1 is WAITER_WOKEN (wait.c). */
+	return atomic_load_explicit(&w->woken, memory_order_acquire) == 1;
+}
+
 /* Make the waiter ready for the next sleep. */
 static inline void waiter_rearm(struct waiter *w)
 {
@@ -94,6 +101,7 @@ static inline void init_wait_entry(struct wait_queue_entry *wqe,
 				   struct waiter *w)
 {
 	wqe->flags = 0;
+	wqe->key = 0;
 	wqe->private = w;
 	wqe->func = waiter_wake_function;
 	INIT_LIST_HEAD(&wqe->entry);

@@ -391,6 +391,7 @@ long unix_wait_for_peer(struct sock *other, int64_t *timeo)
 
 	waiter_init(&w);
 	init_wait_entry(&entry, &w);
+	entry.key = EPOLLOUT | SK_WAIT_ALWAYS;
 	add_wait_queue(&unix_sk(other)->peer_wait, &entry);
 	sched = !sock_flag(other, SOCK_DEAD) &&
 		!(other->sk_shutdown & RCV_SHUTDOWN) && unix_recvq_full(other);
@@ -561,7 +562,7 @@ static int unix_accept(struct socket *sock, struct socket *newsock, int flags)
 		err = -EAGAIN;
 		if (!timeo)
 			goto out;
-		err = sk_wait(sk, sk->sk_wq, &timeo);
+		err = sk_wait(sk, sk->sk_wq, EPOLLIN, &timeo);
 		if (err)
 			goto out;
 	}
@@ -785,7 +786,14 @@ static void unix_destruct_scm(struct sk_buff *skb)
 
 int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb, bool send_fds)
 {
-	UNIXCB(skb).creds = scm->creds;
+	/* No credentials yet: Linux reports pid 0 and the overflow ids for a
+	 * message that has none; unix_maybe_add_creds() fills them in when
+	 * a side asked for them. */
+	if (scm->creds_set)
+		UNIXCB(skb).creds = scm->creds;
+	else
+		UNIXCB(skb).creds = (struct usnet_cred){ 0, 65534, 65534, 0 };
+	UNIXCB(skb).creds_set = scm->creds_set;
 	UNIXCB(skb).fp = NULL;
 	UNIXCB(skb).consumed = 0;
 	skb->destructor = unix_destruct_scm;
@@ -796,6 +804,24 @@ int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb, bool send_fds)
 		unix_inflight(UNIXCB(skb).fp);
 	}
 	return 0;
+}
+
+/*
+ * The sender's own credentials go with a message whenever either side has
+ * SO_PASSCRED, or the receiver is not accepted yet (Linux's
+ * maybe_add_creds()); looking them up costs system calls, so not
+ * otherwise.  Lock held, just before queueing on @other.
+ */
+void unix_maybe_add_creds(struct sk_buff *skb, const struct sock *sk,
+			  const struct sock *other)
+{
+	if (UNIXCB(skb).creds_set)
+		return;
+	if (unix_may_passcred(sk) || unix_may_passcred(other) ||
+	    !other->sk_socket) {
+		current_ids(&UNIXCB(skb).creds);
+		UNIXCB(skb).creds_set = true;
+	}
 }
 
 void unix_scm_recv(struct socket *sock, struct kmsghdr *msg,

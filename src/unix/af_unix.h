@@ -60,6 +60,7 @@ struct unix_sock {
 /* What a unix skb carries besides data (UNIXCB). */
 struct unix_skb_parms {
 	struct usnet_cred creds;
+	bool creds_set;
 	struct scm_fp_list *fp;
 	unsigned int consumed; /* stream: bytes already read */
 };
@@ -102,6 +103,8 @@ void unix_set_peek_off_fwd(struct sock *sk, int val);
 void unix_set_peek_off_bwd(struct sock *sk, int val);
 /* Attach the sender's credentials and files to @skb. */
 int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb, bool send_fds);
+void unix_maybe_add_creds(struct sk_buff *skb, const struct sock *sk,
+			  const struct sock *other);
 /* Deliver credentials and files of a received skb to the caller. */
 void unix_scm_recv(struct socket *sock, struct kmsghdr *msg,
 		   struct scm_cookie *scm, bool have_creds);

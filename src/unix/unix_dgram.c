@@ -107,6 +107,7 @@ restart:
 			goto out_free;
 		}
 	}
+	unix_maybe_add_creds(skb, sk, other);
 	skb_queue_tail(&other->sk_receive_queue, skb);
 	other->sk_data_ready(other);
 	sock_put(other);
@@ -152,6 +153,7 @@ static int unix_dgram_wait(struct sock *sk, int64_t *timeo, int *err,
 	waiter_init(&w);
 	w.spin_ns = net_busy_wait_ns(sock_net(sk));
 	init_wait_entry(&entry, &w);
+	entry.key = EPOLLIN | SK_WAIT_ALWAYS;
 	add_wait_queue(sk->sk_wq, &entry);
 	*err = sock_error(sk);
 	if (*err)

@@ -51,6 +51,7 @@ static int unix_stream_send_skb(struct sock *sk, struct kmsghdr *msg,
 	}
 	if (oob)
 		unix_sk(other)->oob_skb = skb;
+	unix_maybe_add_creds(skb, sk, other);
 	skb_queue_tail(&other->sk_receive_queue, skb);
 	other->sk_data_ready(other);
 	return 0;
@@ -133,6 +134,7 @@ static int unix_stream_data_wait(struct sock *sk, int64_t *timeo,
 	waiter_init(&w);
 	w.spin_ns = net_busy_wait_ns(sock_net(sk));
 	init_wait_entry(&entry, &w);
+	entry.key = EPOLLIN | SK_WAIT_ALWAYS;
 	for (;;) {
 		struct sk_buff *tail;
 
