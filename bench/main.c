@@ -24,8 +24,8 @@
 
 #include "bench.h"
 
-#define MAX_RUNS 50
-#define DEFAULT_RUNS 5
+#define MAX_RUNS       50
+#define DEFAULT_RUNS   5
 #define DEFAULT_RUN_MS 400
 /* A run that takes this much longer than its budget is taken for a hang. */
 #define HANG_SECONDS 20

@@ -21,7 +21,7 @@
 #define STREAM_CHECK_WINDOW 64
 
 #define RR_MAX_SAMPLES 400000
-#define RR_WARMUP 200
+#define RR_WARMUP      200
 
 /*
  * The stream the writer sends: 64 KiB chunks, each a fixed pattern with

@@ -12,15 +12,15 @@
 #include <usnet/net.h>
 
 /* Linux capability numbers we check (linux/capability.h). */
-#define CAP_CHOWN 0
-#define CAP_SETGID 6
-#define CAP_SETUID 7
+#define CAP_CHOWN	     0
+#define CAP_SETGID	     6
+#define CAP_SETUID	     7
 #define CAP_NET_BIND_SERVICE 10
-#define CAP_NET_BROADCAST 11
-#define CAP_NET_ADMIN 12
-#define CAP_NET_RAW 13
-#define CAP_SYS_ADMIN 21
-#define CAP_SYS_RESOURCE 24
+#define CAP_NET_BROADCAST    11
+#define CAP_NET_ADMIN	     12
+#define CAP_NET_RAW	     13
+#define CAP_SYS_ADMIN	     21
+#define CAP_SYS_RESOURCE     24
 
 /* The caller's credentials, capabilities included (a capget). */
 void current_cred(struct usnet_cred *cred);

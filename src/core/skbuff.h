@@ -32,7 +32,7 @@ struct sk_buff {
 
 /* What an skb costs its socket beyond its payload (Linux charges the
  * sk_buff and skb_shared_info structures; this is the same order). */
-#define SKB_OVERHEAD 576u
+#define SKB_OVERHEAD	576u
 #define SKB_TRUESIZE(n) ((unsigned int)(n) + SKB_OVERHEAD)
 
 struct sk_buff_head {

@@ -28,7 +28,7 @@ struct socket;
 struct proto;
 
 /* sk_shutdown bits */
-#define RCV_SHUTDOWN 1
+#define RCV_SHUTDOWN  1
 #define SEND_SHUTDOWN 2
 #define SHUTDOWN_MASK 3
 

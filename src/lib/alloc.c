@@ -25,10 +25,10 @@ struct obj_hdr {
 	size_t kind; /* | HDR_BIG; also keeps the payload 16-byte aligned */
 };
 
-#define BIG_MIN (16u * 1024)
-#define BIG_CAP (72u * 1024)
+#define BIG_MIN	  (16u * 1024)
+#define BIG_CAP	  (72u * 1024)
 #define BIG_CACHE 16
-#define HDR_BIG ((size_t)1 << 63)
+#define HDR_BIG	  ((size_t)1 << 63)
 
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct obj_hdr *big_cache[BIG_CACHE];

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define NSEC_PER_SEC 1000000000LL
+#define NSEC_PER_SEC  1000000000LL
 #define NSEC_PER_MSEC 1000000LL
 #define NSEC_PER_USEC 1000LL
 /* "Wait forever", Linux's MAX_SCHEDULE_TIMEOUT. */

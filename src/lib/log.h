@@ -17,6 +17,6 @@ void log_printf(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
-#define pr_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
+#define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
 
 #endif

@@ -25,8 +25,8 @@
 #include "lib/alloc.h"
 #include "socket/syscalls.h"
 
-#define EP_MAX_NESTS 4
-#define EP_MAX_EVENTS (INT_MAX / (int)sizeof(struct epoll_event))
+#define EP_MAX_NESTS	4
+#define EP_MAX_EVENTS	(INT_MAX / (int)sizeof(struct epoll_event))
 #define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
 #define EPOLLINOUT_BITS (EPOLLIN | EPOLLOUT)
 #define EPOLLEXCLUSIVE_OK_BITS                                           \
@@ -574,8 +574,8 @@ static int ep_scan_ready(struct eventpoll *ep, struct epoll_event *events,
 				events[res].data = epi->event.data;
 			}
 			res++;
-			keep = !events || !(epi->event.events &
-					    (EPOLLET | EPOLLONESHOT));
+			keep = !events ||
+			       !(epi->event.events & (EPOLLET | EPOLLONESHOT));
 		}
 		pthread_mutex_lock(&ep->lock);
 		if (events && res && !keep &&

@@ -179,9 +179,9 @@ int __sys_poll(struct files_struct *files, struct pollfd *fds, nfds_t nfds,
 	return count;
 }
 
-#define POLLIN_SET (EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR)
+#define POLLIN_SET  (EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR)
 #define POLLOUT_SET (EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR)
-#define POLLEX_SET (EPOLLPRI)
+#define POLLEX_SET  (EPOLLPRI)
 
 int __sys_select(struct files_struct *files, int nfds, fd_set *rd, fd_set *wr,
 		 fd_set *ex, int64_t *timeout_ns, const sigset_t *sigmask)

@@ -324,6 +324,7 @@ int __sys_bind(struct files_struct *files, int fd, const struct sockaddr *addr,
 	sock = sockfd_lookup_addr(files, fd, addr, len, &a, &err);
 	if (!sock)
 		return err;
+	err = security_socket_bind(fd, addr, len);
 	if (!err)
 		err = sock->ops->bind(sock, (struct sockaddr *)&a, len);
 	sockfd_put(sock);

@@ -57,7 +57,7 @@ static inline bool wq_has_sleeper(struct wait_queue_head *wqh)
 }
 
 #define wake_up_poll(wqh, mask) __wake_up(wqh, 1, (mask))
-#define wake_up_all(wqh) __wake_up(wqh, 0, 0)
+#define wake_up_all(wqh)	__wake_up(wqh, 0, 0)
 
 /*
  * A parked thread.  @woken is 0 while parked and becomes 1 on wake-up.

@@ -40,7 +40,9 @@ void api_setup(void)
 static int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
 {
-	(void)st; (void)flag; (void)ftw;
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	return remove(path);
 }
 

@@ -88,17 +88,17 @@ ssize_t real_write(int fd, const void *buf, size_t len);
 #define epoll_ctl	usnet_epoll_ctl
 #define epoll_wait	usnet_epoll_wait
 #define epoll_pwait	usnet_epoll_pwait
-#define API_TARGET_NAME	"usnet"
+#define API_TARGET_NAME "usnet"
 /* usnet has no AF_INET yet (it comes with the AF_INET issue): tests of
  * AF_INET behaviour run on the kernel target only until then. */
-#define API_HAS_INET	0
+#define API_HAS_INET 0
 #else
-#define API_TARGET_NAME	"kernel"
+#define API_TARGET_NAME "kernel"
 #define API_HAS_INET	1
 #endif
 
 /* Option for API_TEST of a test that needs AF_INET in usnet. */
-#define API_NEEDS_INET	.disabled = !API_HAS_INET
+#define API_NEEDS_INET .disabled = !API_HAS_INET
 
 /* Run before and after every test: per-test temporary directory; on the
  * usnet target, teardown closes every descriptor and checks that no
@@ -106,8 +106,8 @@ ssize_t real_write(int fd, const void *buf, size_t len);
 void api_setup(void);
 void api_teardown(void);
 
-#define API_TEST(suite, name, ...)                                           \
-	Test(suite, name, .init = api_setup, .fini = api_teardown,          \
+#define API_TEST(suite, name, ...)                                 \
+	Test(suite, name, .init = api_setup, .fini = api_teardown, \
 	     .timeout = 20.0, ##__VA_ARGS__)
 
 /* A fresh filesystem name for AF_UNIX binds, inside this test's own
@@ -120,23 +120,23 @@ socklen_t api_sun(struct sockaddr_un *sun, const char *path);
 socklen_t api_sun_abstract(struct sockaddr_un *sun, const char *name);
 
 /* Assert that expr is -1 with errno err. */
-#define expect_errno(expr, err)                                              \
-	do {                                                                 \
-		errno = 0;                                                   \
-		long _r = (long)(expr);                                      \
-		int _e = errno;                                              \
-		cr_assert(_r == -1 && _e == (err),                           \
+#define expect_errno(expr, err)                                               \
+	do {                                                                  \
+		errno = 0;                                                    \
+		long _r = (long)(expr);                                       \
+		int _e = errno;                                               \
+		cr_assert(_r == -1 && _e == (err),                            \
 			  "%s: want -1/%s, got %ld/%s", #expr, strerror(err), \
-			  _r, strerror(_e));                                 \
+			  _r, strerror(_e));                                  \
 	} while (0)
 
 /* Assert that expr succeeds (>= 0) and give its value. */
-#define expect_ok(expr)                                                      \
-	({                                                                   \
-		errno = 0;                                                   \
-		long _r = (long)(expr);                                      \
+#define expect_ok(expr)                                                       \
+	({                                                                    \
+		errno = 0;                                                    \
+		long _r = (long)(expr);                                       \
 		cr_assert(_r >= 0, "%s: failed: %s", #expr, strerror(errno)); \
-		_r;                                                          \
+		_r;                                                           \
 	})
 
 /* Drop root for the rest of this test (each test is its own process). */

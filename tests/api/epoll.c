@@ -253,8 +253,10 @@ API_TEST(epoll, exclusive_allowed_bits)
 			     EINVAL);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_ADD, inner, EPOLLIN | EPOLLEXCLUSIVE),
 		     EINVAL);
-	ep_add(ep, sv[0], EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLET |
-			  EPOLLEXCLUSIVE, 0);
+	ep_add(ep, sv[0],
+	       EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLET |
+		       EPOLLEXCLUSIVE,
+	       0);
 	close_pair(sv);
 	expect_ok(close(inner));
 	expect_ok(close(ep));
@@ -740,7 +742,9 @@ API_TEST(epoll, exclusive_two_sets)
 /* Only the ready fds come back, each once, and no more than maxevents. */
 API_TEST(epoll, many_fds_few_ready)
 {
-	enum { N = 32 };
+	enum {
+		N = 32
+	};
 	int ep = ep_new(), sv[N][2];
 	struct epoll_event evs[N];
 	bool seen[N];

@@ -315,8 +315,8 @@ API_TEST(fd, sock_flags_at_socket)
 {
 	int a = expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
 	int b = expect_ok(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-	int c = expect_ok(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
-					SOCK_CLOEXEC, 0));
+	int c = expect_ok(socket(
+		AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 	char buf[1];
 
 	cr_assert_eq(fcntl(a, F_GETFL), O_RDWR | O_NONBLOCK);
@@ -336,8 +336,8 @@ API_TEST(fd, sock_flags_at_socketpair)
 	int sv[2];
 	char c;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
-			     SOCK_CLOEXEC, 0, sv));
+	expect_ok(socketpair(
+		AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv));
 	for (int i = 0; i < 2; i++) {
 		cr_assert_eq(fcntl(sv[i], F_GETFL), O_RDWR | O_NONBLOCK);
 		cr_assert_eq(fcntl(sv[i], F_GETFD), FD_CLOEXEC);

@@ -14,7 +14,7 @@
 
 #include <sys/syscall.h>
 
-#define POLL_ALL	(POLLIN | POLLOUT | POLLRDHUP | POLLPRI)
+#define POLL_ALL (POLLIN | POLLOUT | POLLRDHUP | POLLPRI)
 
 static void pair(int sv[2])
 {
@@ -330,13 +330,14 @@ API_TEST(poll, negative_fd_ignored)
 	pair(sv);
 	p[0] = (struct pollfd){ .fd = -1, .events = POLLIN, .revents = -1 };
 	p[1] = (struct pollfd){ .fd = sv[0], .events = POLLOUT };
-	p[2] = (struct pollfd){ .fd = INT_MIN, .events = POLLOUT,
+	p[2] = (struct pollfd){ .fd = INT_MIN,
+				.events = POLLOUT,
 				.revents = POLLIN };
 	cr_assert_eq(poll(p, 3, 0), 1);
 	cr_assert_eq(p[0].revents, 0);
 	cr_assert_eq(p[1].revents, POLLOUT);
 	cr_assert_eq(p[2].revents, 0);
-	p[1].fd = -sv[0] - 1;	/* sv[0] may be 0 on usnet */
+	p[1].fd = -sv[0] - 1; /* sv[0] may be 0 on usnet */
 	cr_assert_eq(poll(p, 3, 0), 0);
 	cr_assert_eq(p[1].revents, 0);
 	close_pair(sv);
@@ -664,8 +665,7 @@ API_TEST(poll, pselect_timeout_and_sigmask)
 	ts = (struct timespec){ .tv_sec = 5, .tv_nsec = 0 };
 	FD_ZERO(&rd);
 	FD_SET(sv[0], &rd);
-	expect_errno(pselect(sv[0] + 1, &rd, NULL, NULL, &ts, &without),
-		     EINTR);
+	expect_errno(pselect(sv[0] + 1, &rd, NULL, NULL, &ts, &without), EINTR);
 	cr_assert_eq(usr1_count, 1);
 	cr_assert(usr1_still_blocked());
 	ts.tv_nsec = 1000000000;

@@ -93,8 +93,7 @@ API_TEST(socket_create, unix_protocol)
 	int s;
 
 	expect_errno(socket(AF_UNIX, SOCK_STREAM, 2), EPROTONOSUPPORT);
-	expect_errno(socket(AF_UNIX, SOCK_DGRAM, IPPROTO_UDP),
-		     EPROTONOSUPPORT);
+	expect_errno(socket(AF_UNIX, SOCK_DGRAM, IPPROTO_UDP), EPROTONOSUPPORT);
 	expect_errno(socket(AF_UNIX, SOCK_SEQPACKET, -1), EPROTONOSUPPORT);
 	s = expect_ok(socket(AF_UNIX, SOCK_STREAM, PF_UNIX));
 	cr_assert_eq(sockopt_int(s, SO_PROTOCOL), 0);
@@ -108,8 +107,8 @@ API_TEST(socket_create, unix_types_and_their_options)
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		int s = expect_ok(socket(AF_UNIX, types[i], 0));
-		int f = expect_ok(socket(AF_LOCAL, types[i] | SOCK_NONBLOCK |
-						   SOCK_CLOEXEC, 0));
+		int f = expect_ok(socket(
+			AF_LOCAL, types[i] | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 
 		cr_assert_eq(sockopt_int(s, SO_TYPE), types[i]);
 		cr_assert_eq(sockopt_int(s, SO_DOMAIN), AF_UNIX);
@@ -145,8 +144,8 @@ API_TEST(socket_create, many_sockets_distinct)
 	int fds[64];
 
 	for (int i = 0; i < 64; i++) {
-		fds[i] = expect_ok(socket(AF_UNIX, i % 2 ? SOCK_DGRAM :
-						       SOCK_STREAM, 0));
+		fds[i] = expect_ok(
+			socket(AF_UNIX, i % 2 ? SOCK_DGRAM : SOCK_STREAM, 0));
 		for (int j = 0; j < i; j++)
 			cr_assert_neq(fds[i], fds[j]);
 	}
@@ -225,8 +224,7 @@ API_TEST(socket_create, socketpair_null_efault)
  * protocol state exists. */
 API_TEST(socket_create, inet_protocol_mismatch_eprotonosupport, API_NEEDS_INET)
 {
-	expect_errno(socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP),
-		     EPROTONOSUPPORT);
+	expect_errno(socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), EPROTONOSUPPORT);
 	expect_errno(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP),
 		     EPROTONOSUPPORT);
 }

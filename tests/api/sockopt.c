@@ -19,9 +19,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#define DEFAULT_BUF	212992	/* net.core.[wr]mem_default */
-#define MIN_SNDBUF	4608	/* SOCK_MIN_SNDBUF on x86_64 */
-#define MIN_RCVBUF	2304	/* SOCK_MIN_RCVBUF on x86_64 */
+#define DEFAULT_BUF 212992 /* net.core.[wr]mem_default */
+#define MIN_SNDBUF  4608   /* SOCK_MIN_SNDBUF on x86_64 */
+#define MIN_RCVBUF  2304   /* SOCK_MIN_RCVBUF on x86_64 */
 
 static int get_int(int fd, int name)
 {
@@ -388,8 +388,8 @@ API_TEST(sockopt, linger)
 	l.l_linger = 3;
 	expect_ok(setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
 	expect_ok(getsockopt(s, SOL_SOCKET, SO_LINGER, &l, &len));
-	cr_assert(l.l_onoff == 0 && l.l_linger == 9,
-		  "got {%d, %d}", l.l_onoff, l.l_linger);
+	cr_assert(l.l_onoff == 0 && l.l_linger == 9, "got {%d, %d}", l.l_onoff,
+		  l.l_linger);
 	/* A short struct is EINVAL and changes nothing. */
 	l.l_onoff = 1;
 	l.l_linger = 1;
@@ -480,7 +480,8 @@ API_TEST(sockopt, peercred_socketpair)
 	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEERCRED, &uc, &len));
 	cr_assert_eq(uc.pid, getpid());
 	expect_errno(setsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &uc,
-				sizeof(uc)), ENOPROTOOPT);
+				sizeof(uc)),
+		     ENOPROTOOPT);
 	close_pair(sv);
 }
 
@@ -647,8 +648,7 @@ API_TEST(sockopt, unknown_option_enoprotoopt)
 	expect_errno(setsockopt(s, SOL_SOCKET, 9999, &v, sizeof(v)),
 		     ENOPROTOOPT);
 	expect_errno(getsockopt(s, SOL_SOCKET, 9999, &v, &len), ENOPROTOOPT);
-	expect_errno(setsockopt(s, SOL_SOCKET, -1, &v, sizeof(v)),
-		     ENOPROTOOPT);
+	expect_errno(setsockopt(s, SOL_SOCKET, -1, &v, sizeof(v)), ENOPROTOOPT);
 	expect_ok(close(s));
 }
 
@@ -687,8 +687,8 @@ API_TEST(sockopt, set_short_optlen_einval)
 	expect_errno(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &v, 2), EINVAL);
 	expect_errno(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, 3), EINVAL);
 	expect_errno(setsockopt(s, SOL_SOCKET, 9999, &v, 2), EINVAL);
-	expect_errno(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &v,
-				(socklen_t)-1), EINVAL);
+	expect_errno(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &v, (socklen_t)-1),
+		     EINVAL);
 	cr_assert_eq(get_int(s, SO_REUSEADDR), 0);
 	expect_ok(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &big, sizeof(big)));
 	cr_assert_eq(get_int(s, SO_REUSEADDR), 1);

@@ -9,7 +9,7 @@
  */
 #include "api.h"
 
-#define SUN_LEN_MIN	((socklen_t)offsetof(struct sockaddr_un, sun_path))
+#define SUN_LEN_MIN ((socklen_t)offsetof(struct sockaddr_un, sun_path))
 
 /* A copy of api_path(), whose buffer is reused by the next call. */
 static void path_copy(char *dst, const char *name)
@@ -175,8 +175,7 @@ API_TEST(unix_addr, bind_bad_length_einval)
 	expect_errno(bind(fd, (struct sockaddr *)&sun, 1), EINVAL);
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, &sun, sizeof(sun));
-	expect_errno(bind(fd, (struct sockaddr *)&ss, sizeof(sun) + 1),
-		     EINVAL);
+	expect_errno(bind(fd, (struct sockaddr *)&ss, sizeof(sun) + 1), EINVAL);
 	expect_ok(close(fd));
 }
 
@@ -365,8 +364,7 @@ API_TEST(unix_addr, abstract_exact_length_and_no_node)
 
 /* --- autobind --------------------------------------------------------- */
 
-static void expect_autobind_name(const struct sockaddr_un *sun,
-				 socklen_t len)
+static void expect_autobind_name(const struct sockaddr_un *sun, socklen_t len)
 {
 	int i;
 
@@ -435,8 +433,7 @@ API_TEST(unix_addr, no_autobind_without_passcred)
 	cr_assert_eq(glen, sizeof(sa_family_t));
 	/* An unbound sender yields an address length of 0, not 2. */
 	glen = sizeof(got);
-	cr_assert_eq(recvfrom(rx, &c, 1, 0, (struct sockaddr *)&got, &glen),
-		     1);
+	cr_assert_eq(recvfrom(rx, &c, 1, 0, (struct sockaddr *)&got, &glen), 1);
 	cr_assert_eq(glen, 0);
 	expect_ok(close(rx));
 	expect_ok(close(tx));
@@ -458,8 +455,7 @@ API_TEST(unix_addr, autobind_on_sendto_with_passcred)
 	expect_ok(getsockname(tx, (struct sockaddr *)&got, &glen));
 	expect_autobind_name(&got, glen);
 	slen = sizeof(src);
-	cr_assert_eq(recvfrom(rx, &c, 1, 0, (struct sockaddr *)&src, &slen),
-		     1);
+	cr_assert_eq(recvfrom(rx, &c, 1, 0, (struct sockaddr *)&src, &slen), 1);
 	cr_assert_eq(slen, glen);
 	cr_assert(memcmp(&src, &got, glen) == 0);
 	expect_ok(close(rx));

@@ -11,7 +11,7 @@
 #include "api.h"
 
 /* Linux's net.unix.max_dgram_qlen default; usnet must use the same. */
-#define MAX_DGRAM_QLEN	10
+#define MAX_DGRAM_QLEN 10
 
 /* A dgram socket bound to a fresh abstract name, stored in *sun. */
 static int bound(struct sockaddr_un *sun, socklen_t *len, const char *name)
@@ -62,8 +62,9 @@ API_TEST(unix_dgram, sendto_path_with_source_address)
 	expect_ok(bind(tx, (struct sockaddr *)&tx_sun, tlen));
 	cr_assert_eq(sendto(tx, "hi", 2, 0, (struct sockaddr *)&rx_sun, rlen),
 		     2);
-	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), 0,
-			      (struct sockaddr *)&got, &glen), 2);
+	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&got,
+			      &glen),
+		     2);
 	cr_assert_eq(glen, tlen);
 	cr_assert_str_eq(got.sun_path, tx_path);
 	/* And a reply to the address we got. */
@@ -83,8 +84,9 @@ API_TEST(unix_dgram, sendto_abstract_with_source_address)
 
 	cr_assert_eq(sendto(tx, "hi", 2, 0, (struct sockaddr *)&rx_sun, rlen),
 		     2);
-	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), 0,
-			      (struct sockaddr *)&got, &glen), 2);
+	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&got,
+			      &glen),
+		     2);
 	cr_assert_eq(glen, tlen);
 	cr_assert(memcmp(&got, &tx_sun, tlen) == 0);
 	close_pair(rx, tx);
@@ -103,8 +105,9 @@ API_TEST(unix_dgram, unbound_sender_address_length_zero)
 
 	cr_assert_eq(sendto(tx, "a", 1, 0, (struct sockaddr *)&sun, len), 1);
 	cr_assert_eq(sendto(tx, "b", 1, 0, (struct sockaddr *)&sun, len), 1);
-	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), 0,
-			      (struct sockaddr *)&got, &glen), 1);
+	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&got,
+			      &glen),
+		     1);
 	cr_assert_eq(glen, 0);
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = buf;
@@ -197,8 +200,8 @@ API_TEST(unix_dgram, so_peek_off)
 	socklen_t olen = sizeof(off);
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off,
-			     sizeof(off)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)));
 	cr_assert_eq(send(sv[0], "abc", 3, 0), 3);
 	cr_assert_eq(send(sv[0], "defgh", 5, 0), 5);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
@@ -347,8 +350,7 @@ API_TEST(unix_dgram, disconnect_with_af_unspec)
 	memset(&unspec, 0, sizeof(unspec));
 	unspec.sa_family = AF_UNSPEC;
 	expect_ok(connect(tx, &unspec, sizeof(sa_family_t)));
-	expect_errno(getpeername(tx, (struct sockaddr *)&got, &glen),
-		     ENOTCONN);
+	expect_errno(getpeername(tx, (struct sockaddr *)&got, &glen), ENOTCONN);
 	expect_errno(send(tx, "x", 1, 0), ENOTCONN);
 	/* Unconnected sendto still works, and disconnecting twice is fine. */
 	cr_assert_eq(sendto(tx, "y", 1, 0, (struct sockaddr *)&sun, len), 1);
@@ -385,7 +387,8 @@ API_TEST(unix_dgram, sendto_missing_names)
 	expect_errno(connect(fd, (struct sockaddr *)&sun, len), ENOENT);
 	/* A family-only address is not an autobind request here. */
 	expect_errno(sendto(fd, "x", 1, 0, (struct sockaddr *)&sun,
-			    sizeof(sa_family_t)), EINVAL);
+			    sizeof(sa_family_t)),
+		     EINVAL);
 	expect_ok(close(fd));
 }
 
@@ -419,8 +422,7 @@ API_TEST(unix_dgram, peer_closed_econnrefused_then_enotconn)
 	expect_ok(close(rx));
 	expect_errno(send(tx, "x", 1, 0), ECONNREFUSED);
 	expect_errno(send(tx, "x", 1, 0), ENOTCONN);
-	expect_errno(getpeername(tx, (struct sockaddr *)&got, &glen),
-		     ENOTCONN);
+	expect_errno(getpeername(tx, (struct sockaddr *)&got, &glen), ENOTCONN);
 	expect_ok(close(tx));
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
@@ -473,7 +475,8 @@ API_TEST(unix_dgram, zero_length_datagrams)
 	cr_assert_eq(n, 0);
 	glen = sizeof(got);
 	cr_assert_eq(recvfrom(rx, buf, sizeof(buf), MSG_DONTWAIT,
-			      (struct sockaddr *)&got, &glen), 0);
+			      (struct sockaddr *)&got, &glen),
+		     0);
 	cr_assert_eq(glen, tlen);
 	cr_assert_eq(recv(rx, buf, sizeof(buf), MSG_DONTWAIT), 1);
 	expect_errno(recv(rx, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
@@ -505,8 +508,7 @@ API_TEST(unix_dgram, receive_queue_limit)
 	struct sockaddr_un sun;
 	socklen_t len;
 	int rx = bound(&sun, &len, "rx");
-	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK,
-				       0));
+	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0));
 	int other = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	struct pollfd pfd = { .fd = tx, .events = POLLOUT };
 	char buf[4];
@@ -519,7 +521,8 @@ API_TEST(unix_dgram, receive_queue_limit)
 			     strerror(errno));
 	expect_errno(send(tx, "x", 1, 0), EAGAIN);
 	expect_errno(sendto(other, "x", 1, MSG_DONTWAIT,
-			    (struct sockaddr *)&sun, len), EAGAIN);
+			    (struct sockaddr *)&sun, len),
+		     EAGAIN);
 	cr_assert_eq(poll(&pfd, 1, 0), 0);
 	/* One read makes room for one more. */
 	cr_assert_eq(recv(rx, buf, sizeof(buf), 0), 1);

@@ -12,7 +12,7 @@
  */
 #include "api.h"
 
-#define SCM_MAX_FD	253
+#define SCM_MAX_FD 253
 
 /* Bytes of data the last recv_fds() call returned. */
 static ssize_t last_len;
@@ -29,8 +29,7 @@ static void close_pair(int a, int b)
 }
 
 /* Send one byte of data with a control message of n ints at level/type. */
-static ssize_t send_cmsg(int fd, int level, int type, const int *data,
-			 int n)
+static ssize_t send_cmsg(int fd, int level, int type, const int *data, int n)
 {
 	struct iovec iov = { (void *)"x", 1 };
 	struct msghdr msg;
@@ -117,7 +116,8 @@ API_TEST(unix_scm, pass_one_socket)
 	/* The socket in flight outlives the sender's descriptor. */
 	expect_ok(close(p[1]));
 	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 1);
+			      &flags),
+		     1);
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
 	cr_assert_geq(got, 0);
 	expect_link(p[0], got);
@@ -136,8 +136,8 @@ API_TEST(unix_scm, pass_several_in_order)
 		out[i] = p[i][1];
 	}
 	cr_assert_eq(send_fds(sv[0], out, 3), 1);
-	cr_assert_eq(recv_fds(sv[1], got, 3, CMSG_SPACE(sizeof(got)), 0,
-			      &flags), 3);
+	cr_assert_eq(
+		recv_fds(sv[1], got, 3, CMSG_SPACE(sizeof(got)), 0, &flags), 3);
 	for (i = 0; i < 3; i++) {
 		char c = (char)('a' + i), r;
 
@@ -161,7 +161,8 @@ API_TEST(unix_scm, received_fd_is_lowest_free)
 	expect_ok(close(hole));
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 1);
+			      &flags),
+		     1);
 	cr_assert_eq(got, hole);
 	expect_ok(close(got));
 	close_pair(p[0], p[1]);
@@ -177,10 +178,11 @@ API_TEST(unix_scm, msg_cmsg_cloexec)
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	cr_assert_eq(recv_fds(sv[1], &a, 1, CMSG_SPACE(sizeof(int)),
-			      MSG_CMSG_CLOEXEC, &flags), 1);
+			      MSG_CMSG_CLOEXEC, &flags),
+		     1);
 	cr_assert(fcntl(a, F_GETFD) & FD_CLOEXEC);
-	cr_assert_eq(recv_fds(sv[1], &b, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 1);
+	cr_assert_eq(recv_fds(sv[1], &b, 1, CMSG_SPACE(sizeof(int)), 0, &flags),
+		     1);
 	cr_assert_eq(fcntl(b, F_GETFD) & FD_CLOEXEC, 0);
 	expect_ok(close(a));
 	expect_ok(close(b));
@@ -301,8 +303,8 @@ API_TEST(unix_scm, ctrunc_without_room_for_a_header)
 	/* Room for exactly one of two. */
 	cr_assert_eq(send_fds(sv[0], pair, 2), 1);
 	flags = 0;
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_LEN(sizeof(int)), 0,
-			      &flags), 1);
+	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_LEN(sizeof(int)), 0, &flags),
+		     1);
 	cr_assert(flags & MSG_CTRUNC);
 	expect_ok(close(got));
 	close_pair(p[0], p[1]);
@@ -322,7 +324,8 @@ API_TEST(unix_scm, pass_epoll_fd)
 	cr_assert_eq(send_fds(sv[0], &ep, 1), 1);
 	expect_ok(close(ep));
 	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 1);
+			      &flags),
+		     1);
 	/* The same epoll instance, with its interest list. */
 	cr_assert_eq(epoll_wait(got, &out, 1, 0), 0);
 	cr_assert_eq(send(p[0], "x", 1, 0), 1);
@@ -342,10 +345,11 @@ API_TEST(unix_scm, peek_installs_descriptors)
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
-	cr_assert_eq(recv_fds(sv[1], &a, 1, CMSG_SPACE(sizeof(int)),
-			      MSG_PEEK, &flags), 1);
-	cr_assert_eq(recv_fds(sv[1], &b, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 1);
+	cr_assert_eq(recv_fds(sv[1], &a, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK,
+			      &flags),
+		     1);
+	cr_assert_eq(recv_fds(sv[1], &b, 1, CMSG_SPACE(sizeof(int)), 0, &flags),
+		     1);
 	cr_assert_neq(a, b);
 	expect_link(p[0], a);
 	expect_link(p[0], b);
@@ -374,17 +378,20 @@ API_TEST(unix_scm, stream_read_stops_after_descriptors)
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	/* "ab" + "x"(fd) */
 	cr_assert_eq(recv_fds(sv[1], got, 2, CMSG_SPACE(2 * sizeof(int)), 0,
-			      &flags), 1);
+			      &flags),
+		     1);
 	cr_assert_eq(last_len, 3);
 	expect_ok(close(got[0]));
 	/* "cd" + "x"(fd): two messages with descriptors never merge. */
 	cr_assert_eq(recv_fds(sv[1], got, 2, CMSG_SPACE(2 * sizeof(int)), 0,
-			      &flags), 1);
+			      &flags),
+		     1);
 	cr_assert_eq(last_len, 3);
 	expect_ok(close(got[0]));
 	/* "x"(fd) */
 	cr_assert_eq(recv_fds(sv[1], got, 2, CMSG_SPACE(2 * sizeof(int)), 0,
-			      &flags), 1);
+			      &flags),
+		     1);
 	cr_assert_eq(last_len, 1);
 	expect_ok(close(got[0]));
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
@@ -399,7 +406,8 @@ API_TEST(unix_scm, zero_descriptors_is_no_message)
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	cr_assert_eq(send_fds(sv[0], NULL, 0), 1);
 	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 0);
+			      &flags),
+		     0);
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
 	close_pair(sv[0], sv[1]);
 }
@@ -490,8 +498,8 @@ API_TEST(unix_scm, passcred_without_sender_cmsg)
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, -1);
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
-			     sizeof(one)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, getpid());
@@ -502,8 +510,8 @@ API_TEST(unix_scm, passcred_without_sender_cmsg)
 
 	/* Stream sockets too. */
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
-			     sizeof(one)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, getpid());
@@ -517,8 +525,8 @@ API_TEST(unix_scm, sender_supplies_credentials)
 	struct ucred uc;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
-			     sizeof(one)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	cr_assert_eq(send_creds(sv[0], getpid(), getuid(), getgid()), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, getpid());
@@ -541,8 +549,8 @@ API_TEST(unix_scm, unprivileged_credentials_checked_eperm)
 	struct ucred uc;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
-			     sizeof(one)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	api_drop_privileges();
 	cr_assert_eq(send_creds(sv[0], getpid(), getuid(), getgid()), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
@@ -553,8 +561,7 @@ API_TEST(unix_scm, unprivileged_credentials_checked_eperm)
 	expect_errno(send_creds(sv[0], getpid(), 0, getgid()), EPERM);
 	expect_errno(send_creds(sv[0], getpid(), getuid(), 0), EPERM);
 	/* EPERM comes before the pid lookup. */
-	expect_errno(send_creds(sv[0], 0x3fffffff, getuid(), getgid()),
-		     EPERM);
+	expect_errno(send_creds(sv[0], 0x3fffffff, getuid(), getgid()), EPERM);
 	close_pair(sv[0], sv[1]);
 }
 
@@ -566,8 +573,8 @@ API_TEST(unix_scm, credentials_ctrunc)
 	char c;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
-			     sizeof(one)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = &c;
@@ -595,10 +602,10 @@ API_TEST(unix_scm, bad_level_ignored_bad_type_einval)
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
-	cr_assert_eq(send_cmsg(sv[0], 0 /* SOL_IP */, SCM_RIGHTS, &p[1], 1),
-		     1);
+	cr_assert_eq(send_cmsg(sv[0], 0 /* SOL_IP */, SCM_RIGHTS, &p[1], 1), 1);
 	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 0);
+			      &flags),
+		     0);
 	expect_errno(send_cmsg(sv[0], SOL_SOCKET, 99, &p[1], 1), EINVAL);
 	close_pair(p[0], p[1]);
 	close_pair(sv[0], sv[1]);
@@ -634,18 +641,21 @@ API_TEST(unix_scm, cmsg_len_invalid_einval)
 	/* Shorter than a header. */
 	expect_errno(send_raw_cmsg(sv[0], CMSG_SPACE(sizeof(int)),
 				   sizeof(struct cmsghdr) - 1, SCM_RIGHTS,
-				   p[1]), EINVAL);
+				   p[1]),
+		     EINVAL);
 	/* Longer than the control buffer. */
 	expect_errno(send_raw_cmsg(sv[0], CMSG_SPACE(sizeof(int)),
 				   CMSG_SPACE(sizeof(int)) + 8, SCM_RIGHTS,
-				   p[1]), EINVAL);
+				   p[1]),
+		     EINVAL);
 	expect_errno(send_raw_cmsg(sv[0], CMSG_LEN(sizeof(int)) - 1,
 				   CMSG_LEN(sizeof(int)), SCM_RIGHTS, p[1]),
 		     EINVAL);
 	/* SCM_CREDENTIALS must be exactly CMSG_LEN(sizeof(struct ucred)). */
 	expect_errno(send_raw_cmsg(sv[0], CMSG_SPACE(sizeof(struct ucred)),
 				   CMSG_LEN(sizeof(struct ucred)) - 1,
-				   SCM_CREDENTIALS, getpid()), EINVAL);
+				   SCM_CREDENTIALS, getpid()),
+		     EINVAL);
 	expect_errno(recv(sv[1], &c, 1, MSG_DONTWAIT), EAGAIN);
 	close_pair(p[0], p[1]);
 	close_pair(sv[0], sv[1]);
@@ -665,7 +675,8 @@ API_TEST(unix_scm, controllen_below_header_ignored)
 				   CMSG_LEN(sizeof(int)), SCM_RIGHTS, p[1]),
 		     1);
 	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags), 0);
+			      &flags),
+		     0);
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
 	close_pair(p[0], p[1]);
 	close_pair(sv[0], sv[1]);

@@ -251,7 +251,8 @@ API_TEST(unix_seqpacket, unconnected_enotconn)
 	expect_ok(listen(l, 4));
 	expect_errno(send(fd, "x", 1, MSG_NOSIGNAL), ENOTCONN);
 	expect_errno(sendto(fd, "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&sun,
-			    len), ENOTCONN);
+			    len),
+		     ENOTCONN);
 	expect_errno(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), ENOTCONN);
 	expect_errno(recv(fd, buf, sizeof(buf), 0), ENOTCONN);
 	close_pair(l, fd);
@@ -266,8 +267,7 @@ API_TEST(unix_seqpacket, sendto_address_ignored_when_connected)
 	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
-	cr_assert_eq(sendto(sv[0], "q", 1, 0, (struct sockaddr *)&sun, len),
-		     1);
+	cr_assert_eq(sendto(sv[0], "q", 1, 0, (struct sockaddr *)&sun, len), 1);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 1);
 	close_pair(sv[0], sv[1]);
 }

@@ -18,7 +18,8 @@ static void close_pair(int a, int b)
 static short revents(int fd)
 {
 	struct pollfd pfd = {
-		.fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP,
+		.fd = fd,
+		.events = POLLIN | POLLOUT | POLLRDHUP,
 	};
 
 	cr_assert_geq(poll(&pfd, 1, 0), 0);

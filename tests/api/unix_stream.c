@@ -12,7 +12,7 @@
  */
 #include "api.h"
 
-#define SUN_LEN_MIN	((socklen_t)offsetof(struct sockaddr_un, sun_path))
+#define SUN_LEN_MIN ((socklen_t)offsetof(struct sockaddr_un, sun_path))
 
 /* A listening socket on a fresh abstract name, which goes to *sun. */
 static int listener(struct sockaddr_un *sun, socklen_t *len, int backlog)
@@ -230,8 +230,8 @@ API_TEST(unix_stream, backlog_full_nonblocking_connect_eagain)
 	int c[5], a, i;
 
 	for (i = 0; i < 5; i++)
-		c[i] = (int)expect_ok(socket(AF_UNIX,
-					     SOCK_STREAM | SOCK_NONBLOCK, 0));
+		c[i] = (int)expect_ok(
+			socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
 	for (i = 0; i < 3; i++)
 		expect_ok(connect(c[i], (struct sockaddr *)&sun, len));
 	expect_errno(connect(c[3], (struct sockaddr *)&sun, len), EAGAIN);
@@ -250,10 +250,10 @@ API_TEST(unix_stream, backlog_zero_admits_one)
 	struct sockaddr_un sun;
 	socklen_t len;
 	int l = listener(&sun, &len, 0);
-	int c1 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK,
-				       0));
-	int c2 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK,
-				       0));
+	int c1 =
+		(int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
+	int c2 =
+		(int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
 
 	expect_ok(connect(c1, (struct sockaddr *)&sun, len));
 	expect_errno(connect(c2, (struct sockaddr *)&sun, len), EAGAIN);
@@ -447,8 +447,8 @@ API_TEST(unix_stream, so_peek_off)
 	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
 	cr_assert_eq(off, -1);
 	off = 0;
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off,
-			     sizeof(off)));
+	expect_ok(
+		setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)));
 	cr_assert_eq(send(sv[0], "abc", 3, 0), 3);
 	cr_assert_eq(send(sv[0], "def", 3, 0), 3);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
@@ -771,11 +771,15 @@ API_TEST(unix_stream, recv_zero_bytes)
 API_TEST(unix_stream, readv_writev)
 {
 	struct iovec out[3] = {
-		{ "one", 3 }, { "", 0 }, { "three", 5 },
+		{ "one", 3 },
+		{ "", 0 },
+		{ "three", 5 },
 	};
 	char a[2], b[4], c[8];
 	struct iovec in[3] = {
-		{ a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) },
+		{ a, sizeof(a) },
+		{ b, sizeof(b) },
+		{ c, sizeof(c) },
 	};
 	int sv[2];
 

@@ -31,9 +31,9 @@
 #include "lib/alloc.h"
 #include "lib/compiler.h"
 
-#define MAX_N 20000
+#define MAX_N	20000
 #define FD_SCAN 256
-#define BIG (150 * 1024 + 5) /* bytes of path_big_write() */
+#define BIG	(150 * 1024 + 5) /* bytes of path_big_write() */
 
 struct run {
 	unsigned long n; /* the failing allocation; 0 for none */

@@ -524,7 +524,7 @@ Test(fdtable, enomem_on_growth)
 /* ---- many threads on one table ---------------------------------------- */
 
 #define STRESS_THREADS 4
-#define STRESS_ROUNDS 3000
+#define STRESS_ROUNDS  3000
 
 static struct tfile stress_files[STRESS_THREADS];
 

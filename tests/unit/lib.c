@@ -764,7 +764,7 @@ Test(task_work, per_thread)
 
 /* ------------------------------------------------ alloc, many threads */
 
-#define RACE_THREADS 4
+#define RACE_THREADS	4
 #define RACE_PER_THREAD 64
 
 struct race_round {
