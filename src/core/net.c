@@ -17,6 +17,7 @@
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "socket/wait.h"
+#include "core/netdevice.h"
 #include "unix/af_unix.h"
 
 static const struct net_sysctls sysctl_defaults = {
@@ -30,17 +31,51 @@ static struct net *_Atomic default_net;
 static pthread_mutex_t default_net_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread struct net *thread_net;
 
+/*
+ * What every namespace is made of, in order (Linux's pernet_operations):
+ * each init runs when a namespace is made, each exit, in reverse, when it
+ * goes.
+ */
+static void devices_net_exit(struct net *net);
+
+static const struct pernet_operations {
+	int (*init)(struct net *net);
+	void (*exit)(struct net *net);
+} pernet_subsys[] = {
+	{ unix_net_init, unix_net_exit },
+	{ loopback_net_init, devices_net_exit },
+};
+
+static void devices_net_exit(struct net *net)
+{
+	while (!list_empty(&net->dev_base))
+		unregister_netdevice(list_first_entry(
+			&net->dev_base, struct net_device, dev_list));
+	skb_queue_purge(&net->rx_backlog);
+}
+
 static struct net *net_alloc(void)
 {
 	struct net *net = obj_alloc(OBJ_OTHER, sizeof(*net));
+	size_t i;
 
 	if (!net)
 		return NULL;
 	stack_mutex_init(&net->lock);
+	pthread_mutex_init(&net->rx_lock, NULL);
 	atomic_init(&net->refcnt, 1);
 	net->sysctl = sysctl_defaults;
 	net->rng = (uint64_t)clock_now_ns() ^ (uint64_t)(uintptr_t)net;
-	if (unix_net_init(net) < 0) {
+	INIT_LIST_HEAD(&net->dev_base);
+	skb_queue_head_init(&net->rx_backlog);
+	for (i = 0; i < ARRAY_SIZE(pernet_subsys); i++) {
+		if (pernet_subsys[i].init(net) < 0)
+			break;
+	}
+	if (i < ARRAY_SIZE(pernet_subsys)) {
+		while (i-- > 0)
+			pernet_subsys[i].exit(net);
+		pthread_mutex_destroy(&net->rx_lock);
 		pthread_mutex_destroy(&net->lock);
 		obj_free(OBJ_OTHER, net);
 		return NULL;
@@ -50,7 +85,9 @@ static struct net *net_alloc(void)
 
 static void net_free(struct net *net)
 {
-	unix_net_exit(net);
+	for (size_t i = ARRAY_SIZE(pernet_subsys); i-- > 0;)
+		pernet_subsys[i].exit(net);
+	pthread_mutex_destroy(&net->rx_lock);
 	pthread_mutex_destroy(&net->lock);
 	obj_free(OBJ_OTHER, net);
 }

@@ -12,6 +12,8 @@
 #include <pthread.h>
 
 #include "lib/compiler.h"
+#include "core/dropreason.h"
+#include "core/skbuff.h"
 #include "lib/list.h"
 #include "lib/task_work.h"
 
@@ -29,13 +31,30 @@ struct net_sysctls {
 	int unix_max_dgram_qlen; /* unix.max_dgram_qlen */
 };
 
+struct net_device;
+struct netns_ipv4;
+
 struct net {
 	pthread_mutex_t lock;
 	_Atomic long refcnt;
 	struct net_sysctls sysctl;
 	struct unix_table *unx;
-	uint64_t rng; /* the namespace's random stream */
+	struct netns_ipv4 *ipv4; /* inet/: routes, ports, IPv4 sysctls */
+	uint64_t rng;		 /* the namespace's random stream */
 	bool is_default;
+
+	/* Devices (core/netdevice.c), under the lock. */
+	struct list_head dev_base;
+	int ifindex;
+	struct net_device *loopback_dev;
+
+	/* The receive backlog: any thread may queue under rx_lock; the
+	 * holder of the namespace lock drains it on unlock. */
+	pthread_mutex_t rx_lock;
+	struct sk_buff_head rx_backlog;
+
+	/* Packets dropped, by reason (core/dropreason.h). */
+	_Atomic unsigned long drops[SKB_DROP_REASON_MAX];
 };
 
 /* The next number of the namespace's random stream (lock held). */
@@ -58,9 +77,14 @@ static inline void net_lock(struct net *net)
 	stack_lock_enter();
 }
 
-/* Unlock, then run what was deferred while the lock was held. */
+void net_rx_drain(struct net *net);
+
+/* Receive what was queued meanwhile, unlock, then run what was deferred
+ * while the lock was held. */
 static inline void net_unlock(struct net *net)
 {
+	if (unlikely(!skb_queue_empty(&net->rx_backlog)))
+		net_rx_drain(net);
 	pthread_mutex_unlock(&net->lock);
 	stack_lock_exit();
 }

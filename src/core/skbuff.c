@@ -37,3 +37,22 @@ void skb_queue_purge(struct sk_buff_head *q)
 	while ((skb = skb_dequeue(q)) != NULL)
 		kfree_skb(skb);
 }
+
+struct sk_buff *skb_copy(const struct sk_buff *skb)
+{
+	size_t size = (size_t)(skb->end - skb->head);
+	struct sk_buff *n = alloc_skb(size);
+
+	if (!n)
+		return NULL;
+	memcpy(n->head, skb->head, size);
+	n->data = n->head + (skb->data - skb->head);
+	n->len = skb->len;
+	n->dev = skb->dev;
+	n->protocol = skb->protocol;
+	n->network_header = skb->network_header;
+	n->transport_header = skb->transport_header;
+	n->pkt_type = skb->pkt_type;
+	memcpy(n->cb, skb->cb, sizeof(n->cb));
+	return n;
+}

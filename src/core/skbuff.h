@@ -17,18 +17,28 @@
 #include "lib/list.h"
 
 struct sock;
+struct net_device;
 
 struct sk_buff {
 	struct list_head list;
 	struct sock *sk;
+	struct net_device *dev; /* device it came in on or goes out of */
 	void (*destructor)(struct sk_buff *skb);
 	unsigned int len;
 	unsigned int truesize;
 	unsigned char *head;
 	unsigned char *data;
 	unsigned char *end;
+	uint16_t protocol;	 /* ethertype, host order */
+	uint16_t network_header; /* offsets from head */
+	uint16_t transport_header;
+	uint8_t pkt_type; /* PACKET_HOST, PACKET_BROADCAST, ... */
 	_Alignas(8) char cb[64];
 };
+
+/* Room most packets need in front of their payload for the headers the
+ * layers below will push (Ethernet 14, IPv4 up to 60, TCP up to 60). */
+#define MAX_HEADER 160u
 
 /* What an skb costs its socket beyond its payload (Linux charges the
  * sk_buff and skb_shared_info structures; this is the same order). */
@@ -54,6 +64,61 @@ static inline unsigned char *skb_put(struct sk_buff *skb, unsigned int n)
 	skb->len += n;
 	return tail;
 }
+
+/* Leave @n bytes of headroom in an empty skb. */
+static inline void skb_reserve(struct sk_buff *skb, unsigned int n)
+{
+	skb->data += n;
+}
+
+static inline unsigned int skb_headroom(const struct sk_buff *skb)
+{
+	return (unsigned int)(skb->data - skb->head);
+}
+
+static inline unsigned int skb_tailroom(const struct sk_buff *skb)
+{
+	return (unsigned int)(skb->end - (skb->data + skb->len));
+}
+
+/* Grow the data at the front by @n bytes (a header); the caller made
+ * room with skb_reserve(). */
+static inline unsigned char *skb_push(struct sk_buff *skb, unsigned int n)
+{
+	skb->data -= n;
+	skb->len += n;
+	return skb->data;
+}
+
+static inline void skb_trim(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->len > len)
+		skb->len = len;
+}
+
+static inline void skb_reset_network_header(struct sk_buff *skb)
+{
+	skb->network_header = (uint16_t)(skb->data - skb->head);
+}
+
+static inline void skb_reset_transport_header(struct sk_buff *skb)
+{
+	skb->transport_header = (uint16_t)(skb->data - skb->head);
+}
+
+static inline unsigned char *skb_network_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->network_header;
+}
+
+static inline unsigned char *skb_transport_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->transport_header;
+}
+
+/* A private copy of @skb (data and headers, not the owner); NULL on
+ * failure. */
+struct sk_buff *skb_copy(const struct sk_buff *skb);
 
 static inline void skb_pull(struct sk_buff *skb, unsigned int n)
 {
