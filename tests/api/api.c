@@ -1,5 +1,7 @@
 /*
- * api.c - fixtures shared by every dual-target API test.
+ * api.c - fixtures and helpers shared by every dual-target API test.  It
+ * includes api.h like a test and is built into each target, so the socket
+ * calls below go to whichever target the binary is for.
  */
 #include "api.h"
 
@@ -97,4 +99,209 @@ void api_drop_privileges(void)
 	cr_assert(setgroups(0, NULL) == 0);
 	cr_assert(setgid(65534) == 0);
 	cr_assert(setuid(65534) == 0);
+}
+
+void api_socketpair(int type, int sv[2])
+{
+	expect_ok(socketpair(AF_UNIX, type, 0, sv));
+}
+
+void api_close_pair(int a, int b)
+{
+	expect_ok(close(a));
+	expect_ok(close(b));
+}
+
+int api_closed_fd(void)
+{
+	int fd = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+
+	expect_ok(close(fd));
+	return fd;
+}
+
+int api_bound(int type, const char *name, struct sockaddr_un *sun,
+	      socklen_t *len)
+{
+	int fd = (int)expect_ok(socket(AF_UNIX, type, 0));
+
+	*len = api_sun_abstract(sun, name);
+	expect_ok(bind(fd, (struct sockaddr *)sun, *len));
+	return fd;
+}
+
+int api_listener(int type, int backlog, struct sockaddr_un *sun, socklen_t *len)
+{
+	int fd = api_bound(type, "listen", sun, len);
+
+	expect_ok(listen(fd, backlog));
+	return fd;
+}
+
+void api_connected_pair(int type, int *client, int *server)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int l = api_listener(type, 4, &sun, &len);
+
+	*client = (int)expect_ok(socket(AF_UNIX, type, 0));
+	expect_ok(connect(*client, (struct sockaddr *)&sun, len));
+	*server = (int)expect_ok(accept(l, NULL, NULL));
+	expect_ok(close(l));
+}
+
+int api_get_int(int fd, int name)
+{
+	int v = -12345;
+	socklen_t len = sizeof(v);
+
+	expect_ok(getsockopt(fd, SOL_SOCKET, name, &v, &len));
+	cr_assert_eq(len, sizeof(v));
+	return v;
+}
+
+void api_set_int(int fd, int name, int v)
+{
+	expect_ok(setsockopt(fd, SOL_SOCKET, name, &v, sizeof(v)));
+}
+
+size_t api_fill(int fd)
+{
+	static char junk[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = send(fd, junk, sizeof(junk), MSG_DONTWAIT)) > 0)
+		total += n;
+	cr_assert(n == -1 && errno == EAGAIN, "fill: %s", strerror(errno));
+	return total;
+}
+
+short api_revents(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events, .revents = -1 };
+	int n = (int)expect_ok(poll(&p, 1, 0));
+
+	cr_assert_eq(n, p.revents ? 1 : 0);
+	return p.revents;
+}
+
+void api_msg_init(struct msghdr *msg, struct iovec *iov, void *buf, size_t len)
+{
+	memset(msg, 0, sizeof(*msg));
+	iov->iov_base = buf;
+	iov->iov_len = len;
+	msg->msg_iov = iov;
+	msg->msg_iovlen = 1;
+}
+
+void api_msleep(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+long api_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+void api_expect_elapsed(const struct timespec *t0, long min_ms, long max_ms)
+{
+	long ms = api_ms_since(t0);
+
+	cr_assert_geq(ms, min_ms, "returned after %ld ms", ms);
+	cr_assert_lt(ms, max_ms, "returned after %ld ms", ms);
+}
+
+static volatile sig_atomic_t sigpipes, usr1s;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1s++;
+}
+
+static void count_signal(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	cr_assert_eq(sigaction(sig, &sa, NULL), 0);
+}
+
+void api_count_sigpipe(void)
+{
+	count_signal(SIGPIPE, on_sigpipe);
+	sigpipes = 0;
+}
+
+int api_sigpipes(void)
+{
+	return sigpipes;
+}
+
+void api_block_usr1(sigset_t *without_usr1, sigset_t *with_usr1)
+{
+	sigset_t set;
+
+	count_signal(SIGUSR1, on_usr1);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	cr_assert_eq(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+	cr_assert_eq(pthread_sigmask(SIG_BLOCK, NULL, with_usr1), 0);
+	*without_usr1 = *with_usr1;
+	sigdelset(without_usr1, SIGUSR1);
+	usr1s = 0;
+}
+
+int api_usr1_count(void)
+{
+	return usr1s;
+}
+
+bool api_usr1_blocked(void)
+{
+	sigset_t cur;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	return sigismember(&cur, SIGUSR1);
+}
+
+static void *writer_main(void *arg)
+{
+	struct api_writer *w = arg;
+
+	api_msleep(w->delay_ms);
+	w->ret = write(w->fd, "w", 1);
+	return NULL;
+}
+
+void api_writer_start(struct api_writer *w, int fd, long delay_ms)
+{
+	w->fd = fd;
+	w->delay_ms = delay_ms;
+	w->ret = -2;
+	cr_assert_eq(pthread_create(&w->thread, NULL, writer_main, w), 0);
+}
+
+void api_writer_join(struct api_writer *w)
+{
+	cr_assert_eq(pthread_join(w->thread, NULL), 0);
+	cr_assert_eq(w->ret, 1);
 }

@@ -142,4 +142,68 @@ socklen_t api_sun_abstract(struct sockaddr_un *sun, const char *name);
 /* Drop root for the rest of this test (each test is its own process). */
 void api_drop_privileges(void);
 
+/*
+ * Helpers shared by the tests.  They make their calls through the names
+ * above, so they act on the target the test is built for, and the ones
+ * that assert must be called from the test's own thread.
+ */
+
+/* socketpair(AF_UNIX, type, 0, sv), asserting success. */
+void api_socketpair(int type, int sv[2]);
+/* Close a and b, asserting success. */
+void api_close_pair(int a, int b);
+/* A descriptor number that was valid a moment ago and is now closed: the
+ * lowest free one, left free. */
+int api_closed_fd(void);
+/* An AF_UNIX socket of the given type bound to a fresh abstract name,
+ * which goes to *sun and *len. */
+int api_bound(int type, const char *name, struct sockaddr_un *sun,
+	      socklen_t *len);
+/* The same, listening with the given backlog. */
+int api_listener(int type, int backlog, struct sockaddr_un *sun,
+		 socklen_t *len);
+/* A connected pair of the given type (SOCK_STREAM or SOCK_SEQPACKET) made
+ * through listen/connect/accept; the listener is closed again. */
+void api_connected_pair(int type, int *client, int *server);
+
+/* An int option at SOL_SOCKET: get asserts success and an int-sized
+ * result, set asserts success. */
+int api_get_int(int fd, int name);
+void api_set_int(int fd, int name, int v);
+/* Send on fd without blocking until its path to the peer is full (EAGAIN);
+ * returns the number of bytes queued. */
+size_t api_fill(int fd);
+/* poll() one fd for events without waiting; returns its revents. */
+short api_revents(int fd, short events);
+/* A msghdr for one buffer: everything else zero. */
+void api_msg_init(struct msghdr *msg, struct iovec *iov, void *buf, size_t len);
+
+/* Sleep ms milliseconds (EINTR restarts the sleep). */
+void api_msleep(long ms);
+/* Milliseconds of CLOCK_MONOTONIC since *t0. */
+long api_ms_since(const struct timespec *t0);
+/* Assert that min_ms <= api_ms_since(t0) < max_ms. */
+void api_expect_elapsed(const struct timespec *t0, long min_ms, long max_ms);
+
+/* Count SIGPIPEs from now on: api_sigpipes() is how many arrived. */
+void api_count_sigpipe(void);
+int api_sigpipes(void);
+/* Count SIGUSR1s (api_usr1_count()) and block it; *with_usr1 is the new
+ * mask, *without_usr1 the same with SIGUSR1 unblocked, for ppoll and the
+ * like.  api_usr1_blocked() tells whether it is still blocked. */
+void api_block_usr1(sigset_t *without_usr1, sigset_t *with_usr1);
+int api_usr1_count(void);
+bool api_usr1_blocked(void);
+
+/* A thread that writes one byte to fd after delay_ms; join checks that
+ * the write succeeded. */
+struct api_writer {
+	pthread_t thread;
+	int fd;
+	long delay_ms;
+	ssize_t ret;
+};
+void api_writer_start(struct api_writer *w, int fd, long delay_ms);
+void api_writer_join(struct api_writer *w);
+
 #endif

@@ -12,17 +12,6 @@
  */
 #include "api.h"
 
-static void pair(int sv[2])
-{
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-}
-
-static void close_pair(int sv[2])
-{
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
-}
-
 static int ep_new(void)
 {
 	return expect_ok(epoll_create1(0));
@@ -53,21 +42,29 @@ static int ep_poll(int ep, struct epoll_event *out)
 	return n;
 }
 
-static long ms_since(const struct timespec *t0)
+/* A new epoll set and, made after it, a connected stream pair. */
+static int ep_and_pair(int sv[2])
 {
-	struct timespec t1;
+	int ep = ep_new();
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+	api_socketpair(SOCK_STREAM, sv);
+	return ep;
 }
 
-static void sleep_ms(long ms)
+/* Close what ep_and_pair() made. */
+static void ep_and_pair_close(int ep, int sv[2])
 {
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000 };
+	api_close_pair(sv[0], sv[1]);
+	expect_ok(close(ep));
+}
 
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+/* Wait without blocking for exactly one ready item and return it. */
+static struct epoll_event ep_one(int ep)
+{
+	struct epoll_event ev;
+
+	cr_assert_eq(ep_poll(ep, &ev), 1);
+	return ev;
 }
 
 /* epoll_create's size is ignored but must be positive. */
@@ -92,17 +89,15 @@ API_TEST(epoll, create_and_create1)
 	cr_assert_eq(fcntl(a, F_GETFD), FD_CLOEXEC);
 	cr_assert_eq(fcntl(b, F_GETFD), 0);
 	cr_assert_eq(fcntl(b, F_GETFL), O_RDWR);
-	expect_ok(close(a));
-	expect_ok(close(b));
+	api_close_pair(a, b);
 }
 
 /* ADD twice is EEXIST, MOD or DEL of what is not there ENOENT.  A dup
  * of a registered socket is a different key (file, fd): ADD allowed. */
 API_TEST(epoll, ctl_eexist_enoent)
 {
-	int ep = ep_new(), sv[2], d;
+	int sv[2], ep = ep_and_pair(sv), d;
 
-	pair(sv);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_MOD, sv[0], EPOLLIN), ENOENT);
 	expect_errno(epoll_ctl(ep, EPOLL_CTL_DEL, sv[0], NULL), ENOENT);
 	ep_add(ep, sv[0], EPOLLIN, 0);
@@ -114,25 +109,21 @@ API_TEST(epoll, ctl_eexist_enoent)
 	expect_errno(ep_ctl(ep, EPOLL_CTL_MOD, sv[0], EPOLLIN), ENOENT);
 	expect_ok(ep_ctl(ep, EPOLL_CTL_MOD, d, EPOLLOUT));
 	expect_ok(close(d));
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 API_TEST(epoll, ctl_bad_fds_ebadf)
 {
-	int ep = ep_new(), sv[2], bad;
+	int sv[2], ep = ep_and_pair(sv), bad;
 
-	pair(sv);
-	bad = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(close(bad));
+	bad = api_closed_fd();
 	expect_errno(ep_ctl(bad, EPOLL_CTL_ADD, sv[0], EPOLLIN), EBADF);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_ADD, bad, EPOLLIN), EBADF);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_MOD, bad, EPOLLIN), EBADF);
 	expect_errno(epoll_ctl(ep, EPOLL_CTL_DEL, bad, NULL), EBADF);
 	expect_errno(ep_ctl(-1, EPOLL_CTL_ADD, sv[0], EPOLLIN), EBADF);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_ADD, -1, EPOLLIN), EBADF);
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 /* An epoll set cannot watch itself: EINVAL (not ELOOP), also through a
@@ -145,19 +136,18 @@ API_TEST(epoll, ctl_self_einval)
 	expect_errno(ep_ctl(ep, EPOLL_CTL_ADD, ep, EPOLLIN), EINVAL);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_ADD, d, EPOLLIN), EINVAL);
 	expect_errno(ep_ctl(d, EPOLL_CTL_ADD, ep, EPOLLIN), EINVAL);
-	expect_ok(close(d));
-	expect_ok(close(ep));
+	api_close_pair(d, ep);
 }
 
 API_TEST(epoll, ctl_not_an_epoll_einval)
 {
 	int sv[2];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	expect_errno(ep_ctl(sv[0], EPOLL_CTL_ADD, sv[1], EPOLLIN), EINVAL);
 	expect_errno(ep_ctl(sv[0], EPOLL_CTL_ADD, sv[0], EPOLLIN), EINVAL);
 	expect_errno(epoll_ctl(sv[0], EPOLL_CTL_DEL, sv[1], NULL), EINVAL);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* An unknown op is EINVAL, but only after both descriptors have been
@@ -165,9 +155,8 @@ API_TEST(epoll, ctl_not_an_epoll_einval)
  * EFAULT.  ADD and MOD need an event; DEL ignores it. */
 API_TEST(epoll, ctl_bad_op_and_null_event)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 
-	pair(sv);
 	expect_errno(ep_ctl(ep, 99, sv[0], EPOLLIN), EINVAL);
 	expect_errno(ep_ctl(ep, -1, sv[0], EPOLLIN), EINVAL);
 	expect_errno(ep_ctl(ep, 99, -1, EPOLLIN), EBADF);
@@ -176,8 +165,7 @@ API_TEST(epoll, ctl_bad_op_and_null_event)
 	ep_add(ep, sv[0], EPOLLIN, 0);
 	expect_errno(epoll_ctl(ep, EPOLL_CTL_MOD, sv[0], NULL), EFAULT);
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_DEL, sv[0], NULL));
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 API_TEST(epoll, eloop_cycle)
@@ -190,8 +178,7 @@ API_TEST(epoll, eloop_cycle)
 	expect_errno(ep_ctl(c, EPOLL_CTL_ADD, a, EPOLLIN), ELOOP);
 	/* Not a cycle: a second path to the same set is allowed. */
 	ep_add(a, c, EPOLLIN, 0);
-	expect_ok(close(a));
-	expect_ok(close(b));
+	api_close_pair(a, b);
 	expect_ok(close(c));
 }
 
@@ -222,9 +209,8 @@ API_TEST(epoll, eloop_too_deep)
  * MOD of an item added with it.  DEL works. */
 API_TEST(epoll, exclusive_mod_einval)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 
-	pair(sv);
 	ep_add(ep, sv[0], EPOLLIN, 0);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_MOD, sv[0], EPOLLIN | EPOLLEXCLUSIVE),
 		     EINVAL);
@@ -233,8 +219,7 @@ API_TEST(epoll, exclusive_mod_einval)
 	expect_errno(ep_ctl(ep, EPOLL_CTL_MOD, sv[1], EPOLLIN | EPOLLEXCLUSIVE),
 		     EINVAL);
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_DEL, sv[1], NULL));
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 /* With EPOLLEXCLUSIVE only IN, OUT, ERR, HUP, ET and WAKEUP may be set:
@@ -246,7 +231,7 @@ API_TEST(epoll, exclusive_allowed_bits)
 					EPOLLRDNORM, EPOLLWRNORM };
 	int ep = ep_new(), inner = ep_new(), sv[2];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_errno(ep_ctl(ep, EPOLL_CTL_ADD, sv[0],
 				    EPOLLIN | EPOLLEXCLUSIVE | bad[i]),
@@ -257,18 +242,16 @@ API_TEST(epoll, exclusive_allowed_bits)
 	       EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLET |
 		       EPOLLEXCLUSIVE,
 	       0);
-	close_pair(sv);
-	expect_ok(close(inner));
-	expect_ok(close(ep));
+	api_close_pair(sv[0], sv[1]);
+	api_close_pair(inner, ep);
 }
 
 API_TEST(epoll, level_triggered_repeats)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct epoll_event ev;
 	char buf[4];
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN, 7);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	cr_assert_eq(write(sv[0], "ab", 2), 2);
@@ -281,41 +264,35 @@ API_TEST(epoll, level_triggered_repeats)
 	cr_assert_eq(ep_poll(ep, NULL), 1);
 	cr_assert_eq(read(sv[1], buf, 1), 1);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 /* Edge-triggered: once per new arrival, even if nothing was read.  The
  * event reports every requested bit true at that moment. */
 API_TEST(epoll, edge_triggered_once_per_arrival)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct epoll_event ev;
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN | EPOLLOUT | EPOLLET, 0);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLOUT);
+	cr_assert_eq(ep_one(ep).events, EPOLLOUT);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	cr_assert_eq(write(sv[0], "a", 1), 1);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN | EPOLLOUT);
+	cr_assert_eq(ep_one(ep).events, EPOLLIN | EPOLLOUT);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	cr_assert_eq(write(sv[0], "b", 1), 1);
 	cr_assert_eq(ep_poll(ep, &ev), 1);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 /* One-shot: reported once, then silent (new data, hang-up) until MOD
  * re-arms it.  ADD again is EEXIST: the item is still there. */
 API_TEST(epoll, oneshot_disarms_until_mod)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct epoll_event ev;
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN | EPOLLONESHOT, 0);
 	cr_assert_eq(write(sv[0], "a", 1), 1);
 	cr_assert_eq(ep_poll(ep, &ev), 1);
@@ -326,40 +303,32 @@ API_TEST(epoll, oneshot_disarms_until_mod)
 	expect_ok(close(sv[0]));
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	expect_ok(ep_ctl(ep, EPOLL_CTL_MOD, sv[1], EPOLLIN | EPOLLONESHOT));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN | EPOLLHUP);
+	cr_assert_eq(ep_one(ep).events, EPOLLIN | EPOLLHUP);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
-	expect_ok(close(sv[1]));
-	expect_ok(close(ep));
+	api_close_pair(sv[1], ep);
 }
 
 API_TEST(epoll, rdhup_on_peer_shutdown)
 {
-	int ep = ep_new(), sv[2];
-	struct epoll_event ev;
+	int sv[2], ep = ep_and_pair(sv);
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN | EPOLLRDHUP, 0);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	expect_ok(shutdown(sv[0], SHUT_WR));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN | EPOLLRDHUP);
-	close_pair(sv);
-	expect_ok(close(ep));
+	cr_assert_eq(ep_one(ep).events, EPOLLIN | EPOLLRDHUP);
+	ep_and_pair_close(ep, sv);
 }
 
 /* EPOLLHUP (and EPOLLERR) are always reported, even with events = 0. */
 API_TEST(epoll, hup_on_peer_close)
 {
-	int ep = ep_new(), sv[2], d;
+	int sv[2], ep = ep_and_pair(sv), d;
 	struct epoll_event ev;
 
-	pair(sv);
 	d = expect_ok(dup(sv[1]));
 	ep_add(ep, sv[1], EPOLLIN | EPOLLOUT | EPOLLRDHUP, 1);
 	ep_add(ep, d, 0, 2);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.data.u64, 1);
+	cr_assert_eq(ep_one(ep).data.u64, 1);
 	expect_ok(close(sv[0]));
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_DEL, sv[1], NULL));
 	cr_assert_eq(ep_poll(ep, &ev), 1);
@@ -367,10 +336,9 @@ API_TEST(epoll, hup_on_peer_close)
 	cr_assert_eq(ev.events, EPOLLHUP);
 	ep_add(ep, sv[1], EPOLLIN | EPOLLOUT | EPOLLRDHUP, 1);
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_DEL, d, NULL));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP);
-	expect_ok(close(d));
-	expect_ok(close(sv[1]));
+	cr_assert_eq(ep_one(ep).events,
+		     EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP);
+	api_close_pair(d, sv[1]);
 	expect_ok(close(ep));
 }
 
@@ -378,25 +346,18 @@ API_TEST(epoll, hup_on_peer_close)
  * until the error is consumed. */
 API_TEST(epoll, err_on_reset)
 {
-	int ep = ep_new(), sv[2], err;
-	socklen_t len = sizeof(err);
-	struct epoll_event ev;
+	int sv[2], ep = ep_and_pair(sv);
 
-	pair(sv);
 	ep_add(ep, sv[1], 0, 0);
 	cr_assert_eq(write(sv[1], "x", 1), 1);
 	expect_ok(close(sv[0]));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLERR | EPOLLHUP);
+	cr_assert_eq(ep_one(ep).events, EPOLLERR | EPOLLHUP);
 	expect_ok(ep_ctl(ep, EPOLL_CTL_MOD, sv[1], EPOLLIN | EPOLLRDHUP));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_ERROR, &err, &len));
-	cr_assert_eq(err, ECONNRESET);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN | EPOLLHUP | EPOLLRDHUP);
-	expect_ok(close(sv[1]));
-	expect_ok(close(ep));
+	cr_assert_eq(ep_one(ep).events,
+		     EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP);
+	cr_assert_eq(api_get_int(sv[1], SO_ERROR), ECONNRESET);
+	cr_assert_eq(ep_one(ep).events, EPOLLIN | EPOLLHUP | EPOLLRDHUP);
+	api_close_pair(sv[1], ep);
 }
 
 /* maxevents must be in 1 .. INT_MAX / sizeof(struct epoll_event). */
@@ -429,41 +390,35 @@ API_TEST(epoll, wait_bad_fds)
 	int sv[2], bad;
 	struct epoll_event ev;
 
-	pair(sv);
-	bad = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(close(bad));
+	api_socketpair(SOCK_STREAM, sv);
+	bad = api_closed_fd();
 	expect_errno(epoll_wait(sv[0], &ev, 1, 0), EINVAL);
 	expect_errno(epoll_wait(sv[0], &ev, 0, 0), EINVAL);
 	expect_errno(epoll_wait(bad, &ev, 1, 0), EBADF);
 	expect_errno(epoll_wait(bad, &ev, 0, 0), EBADF);
 	expect_errno(epoll_wait(-1, &ev, 1, 0), EBADF);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(epoll, wait_timeout)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct epoll_event ev;
 	struct timespec t0;
-	long ms;
 
-	pair(sv);
 	ep_add(ep, sv[0], EPOLLIN, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(epoll_wait(ep, &ev, 1, 0), 0);
-	cr_assert_lt(ms_since(&t0), 500);
+	cr_assert_lt(api_ms_since(&t0), 500);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(epoll_wait(ep, &ev, 1, 40), 0);
-	ms = ms_since(&t0);
-	cr_assert_geq(ms, 35, "returned after %ld ms", ms);
-	cr_assert_lt(ms, 2000, "returned after %ld ms", ms);
+	api_expect_elapsed(&t0, 35, 2000);
 	/* An empty set just sleeps. */
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_DEL, sv[0], NULL));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(epoll_wait(ep, &ev, 1, 20), 0);
-	cr_assert_geq(ms_since(&t0), 15);
-	close_pair(sv);
-	expect_ok(close(ep));
+	cr_assert_geq(api_ms_since(&t0), 15);
+	ep_and_pair_close(ep, sv);
 }
 
 /* An epoll descriptor is readable (POLLIN only, never POLLOUT) when its
@@ -474,7 +429,7 @@ API_TEST(epoll, nested_epoll)
 	struct epoll_event ev;
 	struct pollfd p = { .fd = inner, .events = POLLIN | POLLOUT };
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	ep_add(inner, sv[1], EPOLLIN, 11);
 	ep_add(outer, inner, EPOLLIN | EPOLLOUT, 22);
 	cr_assert_eq(ep_poll(outer, NULL), 0);
@@ -485,41 +440,9 @@ API_TEST(epoll, nested_epoll)
 	cr_assert_eq(ev.data.u64, 22);
 	cr_assert_eq(poll(&p, 1, 0), 1);
 	cr_assert_eq(p.revents, POLLIN);
-	cr_assert_eq(ep_poll(inner, &ev), 1);
-	cr_assert_eq(ev.data.u64, 11);
-	close_pair(sv);
-	expect_ok(close(inner));
-	expect_ok(close(outer));
-}
-
-/* A thread that writes one byte to fd after 20 ms. */
-struct delayed_write {
-	pthread_t thread;
-	int fd;
-	ssize_t ret;
-};
-
-static void *delayed_write_main(void *arg)
-{
-	struct delayed_write *w = arg;
-
-	sleep_ms(20);
-	w->ret = write(w->fd, "w", 1);
-	return NULL;
-}
-
-static void delayed_write(struct delayed_write *w, int fd)
-{
-	w->fd = fd;
-	w->ret = -2;
-	cr_assert_eq(pthread_create(&w->thread, NULL, delayed_write_main, w),
-		     0);
-}
-
-static void delayed_write_join(struct delayed_write *w)
-{
-	cr_assert_eq(pthread_join(w->thread, NULL), 0);
-	cr_assert_eq(w->ret, 1);
+	cr_assert_eq(ep_one(inner).data.u64, 11);
+	api_close_pair(sv[0], sv[1]);
+	api_close_pair(inner, outer);
 }
 
 /* A blocked wait on the outer set is woken through the inner one. */
@@ -527,18 +450,17 @@ API_TEST(epoll, nested_epoll_wakes_outer_waiter)
 {
 	int outer = ep_new(), inner = ep_new(), sv[2];
 	struct epoll_event ev;
-	struct delayed_write w;
+	struct api_writer w;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	ep_add(inner, sv[1], EPOLLIN, 0);
 	ep_add(outer, inner, EPOLLIN, 5);
-	delayed_write(&w, sv[0]);
+	api_writer_start(&w, sv[0], 20);
 	cr_assert_eq(epoll_wait(outer, &ev, 1, 10000), 1);
-	delayed_write_join(&w);
+	api_writer_join(&w);
 	cr_assert_eq(ev.data.u64, 5);
-	close_pair(sv);
-	expect_ok(close(inner));
-	expect_ok(close(outer));
+	api_close_pair(sv[0], sv[1]);
+	api_close_pair(inner, outer);
 }
 
 /* Closing one descriptor of a registered socket leaves the item (it
@@ -547,23 +469,19 @@ API_TEST(epoll, nested_epoll_wakes_outer_waiter)
  * and a dup is a different key (MOD on it is ENOENT). */
 API_TEST(epoll, closing_a_dup_keeps_registration)
 {
-	int ep = ep_new(), sv[2], d, old;
-	struct epoll_event ev;
+	int sv[2], ep = ep_and_pair(sv), d, old;
 
-	pair(sv);
 	old = sv[1];
 	ep_add(ep, sv[1], EPOLLIN, 0xabc);
 	d = expect_ok(dup(sv[1]));
 	expect_ok(close(sv[1]));
 	cr_assert_eq(write(sv[0], "x", 1), 1);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.data.u64, 0xabc);
+	cr_assert_eq(ep_one(ep).data.u64, 0xabc);
 	expect_errno(epoll_ctl(ep, EPOLL_CTL_DEL, old, NULL), EBADF);
 	expect_errno(ep_ctl(ep, EPOLL_CTL_MOD, d, EPOLLIN), ENOENT);
 	ep_add(ep, d, EPOLLIN, 0xdef);
 	cr_assert_eq(ep_poll(ep, NULL), 2);
-	expect_ok(close(d));
-	expect_ok(close(sv[0]));
+	api_close_pair(d, sv[0]);
 	expect_ok(close(ep));
 }
 
@@ -571,10 +489,8 @@ API_TEST(epoll, closing_a_dup_keeps_registration)
  * socket that gets the same number is not reported, and can be added. */
 API_TEST(epoll, closing_all_removes_registration)
 {
-	int ep = ep_new(), sv[2], d, s;
-	struct epoll_event ev;
+	int sv[2], ep = ep_and_pair(sv), d, s;
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN, 1);
 	d = expect_ok(dup(sv[1]));
 	ep_add(ep, d, EPOLLIN, 2);
@@ -586,22 +502,18 @@ API_TEST(epoll, closing_all_removes_registration)
 	s = expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	cr_assert_eq(s, sv[1]);
 	ep_add(ep, s, EPOLLOUT, 3);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.data.u64, 3);
-	expect_ok(close(s));
-	expect_ok(close(sv[0]));
+	cr_assert_eq(ep_one(ep).data.u64, 3);
+	api_close_pair(s, sv[0]);
 	expect_ok(close(ep));
 }
 
 API_TEST(epoll, data_round_trip)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct epoll_event ev;
 
-	pair(sv);
 	ep_add(ep, sv[0], EPOLLOUT, 0xdeadbeefcafef00dULL);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.data.u64, 0xdeadbeefcafef00dULL);
+	cr_assert_eq(ep_one(ep).data.u64, 0xdeadbeefcafef00dULL);
 	ev.events = EPOLLOUT;
 	ev.data.ptr = &ev;
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_MOD, sv[0], &ev));
@@ -610,54 +522,42 @@ API_TEST(epoll, data_round_trip)
 	cr_assert_eq(ev.data.ptr, &ev);
 	ev.data.u64 = UINT64_MAX;
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_MOD, sv[0], &ev));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.data.u64, UINT64_MAX);
-	close_pair(sv);
-	expect_ok(close(ep));
+	cr_assert_eq(ep_one(ep).data.u64, UINT64_MAX);
+	ep_and_pair_close(ep, sv);
 }
 
 /* MOD replaces the mask; unrequested bits (other than ERR/HUP) are never
  * reported; DEL stops all events. */
 API_TEST(epoll, mod_and_del)
 {
-	int ep = ep_new(), sv[2];
-	struct epoll_event ev;
+	int sv[2], ep = ep_and_pair(sv);
 
-	pair(sv);
 	cr_assert_eq(write(sv[0], "x", 1), 1);
 	ep_add(ep, sv[1], EPOLLOUT, 0);
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLOUT);
+	cr_assert_eq(ep_one(ep).events, EPOLLOUT);
 	expect_ok(ep_ctl(ep, EPOLL_CTL_MOD, sv[1], EPOLLIN));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN);
+	cr_assert_eq(ep_one(ep).events, EPOLLIN);
 	expect_ok(ep_ctl(ep, EPOLL_CTL_MOD, sv[1], EPOLLPRI));
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	expect_ok(ep_ctl(ep, EPOLL_CTL_MOD, sv[1], EPOLLIN | EPOLLOUT));
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_DEL, sv[1], NULL));
 	cr_assert_eq(ep_poll(ep, NULL), 0);
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 API_TEST(epoll, listener_readable_on_pending_connection)
 {
-	int ep = ep_new();
-	int l = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	int c = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "l");
-	struct epoll_event ev;
+	socklen_t len;
+	int ep = ep_new();
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
+	int c = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
 	ep_add(ep, l, EPOLLIN | EPOLLOUT, 0);
 	cr_assert_eq(ep_poll(ep, NULL), 0);
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
-	cr_assert_eq(ep_poll(ep, &ev), 1);
-	cr_assert_eq(ev.events, EPOLLIN);
-	expect_ok(close(c));
-	expect_ok(close(l));
+	cr_assert_eq(ep_one(ep).events, EPOLLIN);
+	api_close_pair(c, l);
 	expect_ok(close(ep));
 }
 
@@ -687,25 +587,23 @@ static void waiter_start(struct waiter *w, int ep, int timeout)
 
 API_TEST(epoll, waiter_in_other_thread_woken)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct waiter w;
 	struct timespec t0;
 	long ms;
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN, 99);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	waiter_start(&w, ep, 10000);
-	sleep_ms(20);
+	api_msleep(20);
 	cr_assert_eq(write(sv[0], "x", 1), 1);
 	cr_assert_eq(pthread_join(w.thread, NULL), 0);
-	ms = ms_since(&t0);
+	ms = api_ms_since(&t0);
 	cr_assert_eq(w.ret, 1);
 	cr_assert_eq(w.ev.data.u64, 99);
 	cr_assert_eq(w.ev.events, EPOLLIN);
 	cr_assert_lt(ms, 5000, "woken after %ld ms", ms);
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }
 
 /* Of two sets watching a socket with EPOLLEXCLUSIVE, at least one gets
@@ -719,12 +617,12 @@ API_TEST(epoll, exclusive_two_sets)
 	int e1 = ep_new(), e2 = ep_new(), sv[2], woken;
 	struct waiter w1, w2;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	ep_add(e1, sv[1], EPOLLIN | EPOLLEXCLUSIVE, 1);
 	ep_add(e2, sv[1], EPOLLIN | EPOLLEXCLUSIVE, 2);
 	waiter_start(&w1, e1, 90);
 	waiter_start(&w2, e2, 90);
-	sleep_ms(20);
+	api_msleep(20);
 	cr_assert_eq(write(sv[0], "x", 1), 1);
 	cr_assert_eq(pthread_join(w1.thread, NULL), 0);
 	cr_assert_eq(pthread_join(w2.thread, NULL), 0);
@@ -734,9 +632,8 @@ API_TEST(epoll, exclusive_two_sets)
 	cr_assert_geq(woken, 1);
 	/* Level-triggered: whoever got it still has it. */
 	cr_assert_geq(ep_poll(e1, NULL) + ep_poll(e2, NULL), 1);
-	close_pair(sv);
-	expect_ok(close(e1));
-	expect_ok(close(e2));
+	api_close_pair(sv[0], sv[1]);
+	api_close_pair(e1, e2);
 }
 
 /* Only the ready fds come back, each once, and no more than maxevents. */
@@ -751,7 +648,7 @@ API_TEST(epoll, many_fds_few_ready)
 	int n;
 
 	for (int i = 0; i < N; i++) {
-		pair(sv[i]);
+		api_socketpair(SOCK_STREAM, sv[i]);
 		ep_add(ep, sv[i][1], EPOLLIN, (uint64_t)i);
 	}
 	cr_assert_eq(ep_poll(ep, NULL), 0);
@@ -771,45 +668,25 @@ API_TEST(epoll, many_fds_few_ready)
 	cr_assert_eq(epoll_wait(ep, evs, 2, 0), 2);
 	cr_assert_eq(epoll_wait(ep, evs, 1, 0), 1);
 	for (int i = 0; i < N; i++)
-		close_pair(sv[i]);
+		api_close_pair(sv[i][0], sv[i][1]);
 	expect_ok(close(ep));
 }
 
 /* epoll_pwait swaps in the given mask for the wait, like ppoll. */
-static volatile sig_atomic_t usr1_count;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	usr1_count++;
-}
-
 API_TEST(epoll, pwait_sigmask)
 {
-	int ep = ep_new(), sv[2];
+	int sv[2], ep = ep_and_pair(sv);
 	struct epoll_event ev;
-	struct sigaction sa;
-	sigset_t set, with, without, cur;
+	sigset_t with, without;
 
-	pair(sv);
 	ep_add(ep, sv[1], EPOLLIN, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
-	sigemptyset(&sa.sa_mask);
-	cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	cr_assert_eq(pthread_sigmask(SIG_BLOCK, &set, &without), 0);
-	cr_assert_eq(pthread_sigmask(SIG_BLOCK, NULL, &with), 0);
-	sigdelset(&without, SIGUSR1);
+	api_block_usr1(&without, &with);
 	raise(SIGUSR1);
 	cr_assert_eq(epoll_pwait(ep, &ev, 1, 20, &with), 0);
-	cr_assert_eq(usr1_count, 0);
+	cr_assert_eq(api_usr1_count(), 0);
 	expect_errno(epoll_pwait(ep, &ev, 1, 5000, &without), EINTR);
-	cr_assert_eq(usr1_count, 1);
-	pthread_sigmask(SIG_BLOCK, NULL, &cur);
-	cr_assert(sigismember(&cur, SIGUSR1));
+	cr_assert_eq(api_usr1_count(), 1);
+	cr_assert(api_usr1_blocked());
 	cr_assert_eq(epoll_pwait(ep, &ev, 1, 0, NULL), 0);
-	close_pair(sv);
-	expect_ok(close(ep));
+	ep_and_pair_close(ep, sv);
 }

@@ -13,31 +13,6 @@
  */
 #include "api.h"
 
-static void pair(int sv[2])
-{
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-}
-
-/* A listening AF_UNIX stream socket on a fresh abstract name. */
-static int listener(struct sockaddr_un *sun, socklen_t *len)
-{
-	int fd = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	*len = api_sun_abstract(sun, "listener");
-	expect_ok(bind(fd, (struct sockaddr *)sun, *len));
-	expect_ok(listen(fd, 8));
-	return fd;
-}
-
-/* A descriptor number that was valid a moment ago and is now closed. */
-static int closed_fd(void)
-{
-	int fd = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	expect_ok(close(fd));
-	return fd;
-}
-
 API_TEST(fd, lowest_free_number)
 {
 	int a, b, c, d;
@@ -49,8 +24,7 @@ API_TEST(fd, lowest_free_number)
 	expect_ok(close(b));
 	d = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	cr_assert_eq(d, b);
-	expect_ok(close(a));
-	expect_ok(close(c));
+	api_close_pair(a, c);
 	expect_ok(close(d));
 }
 
@@ -82,8 +56,7 @@ API_TEST(fd, close_range_closes_only_the_range)
 	expect_ok(fcntl(s, F_GETFD));
 	/* A range with nothing open in it succeeds. */
 	expect_ok(close_range(300, 310, 0));
-	expect_ok(close(205));
-	expect_ok(close(s));
+	api_close_pair(205, s);
 }
 
 API_TEST(fd, close_range_errors)
@@ -97,8 +70,7 @@ API_TEST(fd, close_range_errors)
 	expect_errno(close_range(210, 210, 8), EINVAL);
 	/* Nothing was closed by the failed calls. */
 	expect_ok(fcntl(210, F_GETFD));
-	expect_ok(close(210));
-	expect_ok(close(s));
+	api_close_pair(210, s);
 }
 
 API_TEST(fd, close_range_cloexec)
@@ -121,8 +93,8 @@ API_TEST(fd, dup_gives_lowest_and_shares_socket)
 	int sv[2], hole, d;
 	char buf[8];
 
-	pair(sv);
-	hole = closed_fd();
+	api_socketpair(SOCK_STREAM, sv);
+	hole = api_closed_fd();
 	d = expect_ok(dup(sv[0]));
 	cr_assert_eq(d, hole);
 	cr_assert_eq(write(d, "via", 3), 3);
@@ -130,8 +102,7 @@ API_TEST(fd, dup_gives_lowest_and_shares_socket)
 	cr_assert(memcmp(buf, "via", 3) == 0);
 	cr_assert_eq(write(sv[1], "back", 4), 4);
 	cr_assert_eq(read(sv[0], buf, sizeof(buf)), 4);
-	expect_ok(close(d));
-	expect_ok(close(sv[0]));
+	api_close_pair(d, sv[0]);
 	expect_ok(close(sv[1]));
 }
 
@@ -146,8 +117,7 @@ API_TEST(fd, dup_and_dup2_clear_cloexec)
 	cr_assert_eq(dup2(s, 230), 230);
 	cr_assert_eq(fcntl(230, F_GETFD), 0);
 	cr_assert_eq(fcntl(s, F_GETFD), FD_CLOEXEC);
-	expect_ok(close(230));
-	expect_ok(close(d));
+	api_close_pair(230, d);
 	expect_ok(close(s));
 }
 
@@ -156,7 +126,7 @@ API_TEST(fd, dup_and_dup2_clear_cloexec)
 API_TEST(fd, dup2_same_fd_and_bad_newfd)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-	int bad = closed_fd();
+	int bad = api_closed_fd();
 
 	cr_assert_eq(dup2(s, s), s);
 	cr_assert_eq(fcntl(s, F_GETFD), FD_CLOEXEC);
@@ -173,18 +143,16 @@ API_TEST(fd, dup2_replaces_open_socket)
 	int a[2], b[2];
 	char buf[8];
 
-	pair(a);
-	pair(b);
+	api_socketpair(SOCK_STREAM, a);
+	api_socketpair(SOCK_STREAM, b);
 	cr_assert_eq(dup2(a[0], b[0]), b[0]);
 	/* b[0]'s old socket was closed: its peer sees end of file. */
 	cr_assert_eq(read(b[1], buf, sizeof(buf)), 0);
 	/* And b[0] is now a second name for a[0]. */
 	cr_assert_eq(write(b[0], "x", 1), 1);
 	cr_assert_eq(read(a[1], buf, sizeof(buf)), 1);
-	expect_ok(close(a[0]));
-	expect_ok(close(a[1]));
-	expect_ok(close(b[0]));
-	expect_ok(close(b[1]));
+	api_close_pair(a[0], a[1]);
+	api_close_pair(b[0], b[1]);
 }
 
 API_TEST(fd, dup3_cloexec)
@@ -196,8 +164,7 @@ API_TEST(fd, dup3_cloexec)
 	cr_assert_eq(dup3(s, 242, 0), 242);
 	cr_assert_eq(fcntl(242, F_GETFD), 0);
 	cr_assert_eq(fcntl(s, F_GETFD), 0);
-	expect_ok(close(241));
-	expect_ok(close(242));
+	api_close_pair(241, 242);
 	expect_ok(close(s));
 }
 
@@ -240,7 +207,7 @@ API_TEST(fd, fcntl_getfl_setfl_nonblock)
 	int s = expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	char c;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(fcntl(s, F_GETFL), O_RDWR);
 	cr_assert_eq(fcntl(sv[1], F_GETFL), O_RDWR);
 	expect_ok(close(s));
@@ -250,8 +217,7 @@ API_TEST(fd, fcntl_getfl_setfl_nonblock)
 	expect_errno(recv(sv[0], &c, 1, 0), EAGAIN);
 	expect_ok(fcntl(sv[0], F_SETFL, 0));
 	cr_assert_eq(fcntl(sv[0], F_GETFL), O_RDWR);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* F_SETFL ignores the access mode and the open-time flags, but does store
@@ -280,8 +246,7 @@ API_TEST(fd, nonblock_shared_by_dups_cloexec_not)
 	cr_assert_eq(fcntl(d, F_GETFD), 0);
 	expect_ok(fcntl(d, F_SETFL, 0));
 	cr_assert_eq(fcntl(s, F_GETFL), O_RDWR);
-	expect_ok(close(d));
-	expect_ok(close(s));
+	api_close_pair(d, s);
 }
 
 API_TEST(fd, fcntl_dupfd)
@@ -326,8 +291,7 @@ API_TEST(fd, sock_flags_at_socket)
 	cr_assert_eq(fcntl(c, F_GETFL), O_RDWR | O_NONBLOCK);
 	cr_assert_eq(fcntl(c, F_GETFD), FD_CLOEXEC);
 	expect_errno(recv(c, buf, 1, 0), ENOTCONN);
-	expect_ok(close(a));
-	expect_ok(close(b));
+	api_close_pair(a, b);
 	expect_ok(close(c));
 }
 
@@ -343,8 +307,7 @@ API_TEST(fd, sock_flags_at_socketpair)
 		cr_assert_eq(fcntl(sv[i], F_GETFD), FD_CLOEXEC);
 		expect_errno(read(sv[i], &c, 1), EAGAIN);
 	}
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* accept4 flags apply to the new socket only; the listener's O_NONBLOCK
@@ -354,7 +317,7 @@ API_TEST(fd, accept4_flags)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len);
+	int l = api_listener(SOCK_STREAM, 8, &sun, &len);
 	int c1 = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int c2 = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a1, a2;
@@ -371,11 +334,9 @@ API_TEST(fd, accept4_flags)
 	cr_assert_eq(fcntl(a2, F_GETFL), O_RDWR);
 	cr_assert_eq(fcntl(a2, F_GETFD), 0);
 	expect_errno(accept4(l, NULL, NULL, 0), EAGAIN);
-	expect_errno(accept4(closed_fd(), NULL, NULL, 0x1234), EBADF);
-	expect_ok(close(a1));
-	expect_ok(close(a2));
-	expect_ok(close(c1));
-	expect_ok(close(c2));
+	expect_errno(accept4(api_closed_fd(), NULL, NULL, 0x1234), EBADF);
+	api_close_pair(a1, a2);
+	api_close_pair(c1, c2);
 	expect_ok(close(l));
 }
 
@@ -384,7 +345,7 @@ API_TEST(fd, socket_lives_until_last_descriptor)
 	int sv[2], d1, d2;
 	char buf[8];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	d1 = expect_ok(dup(sv[0]));
 	d2 = expect_ok(fcntl(sv[0], F_DUPFD, 0));
 	expect_ok(close(sv[0]));
@@ -405,7 +366,7 @@ API_TEST(fd, read_write_on_socket)
 	int sv[2];
 	char buf[16];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[0], "hello", 5), 5);
 	cr_assert_eq(write(sv[0], "world", 5), 5);
 	/* A stream read returns what is there, across writes. */
@@ -415,8 +376,7 @@ API_TEST(fd, read_write_on_socket)
 	cr_assert_eq(read(sv[0], buf, 4), 4);
 	cr_assert_eq(read(sv[0], buf + 4, sizeof(buf) - 4), 6);
 	cr_assert(memcmp(buf, "0123456789", 10) == 0);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(fd, writev_gathers)
@@ -430,12 +390,11 @@ API_TEST(fd, writev_gathers)
 		{ .iov_base = "g", .iov_len = 1 },
 	};
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(writev(sv[0], iov, 4), 7);
 	cr_assert_eq(read(sv[1], buf, sizeof(buf)), 7);
 	cr_assert(memcmp(buf, "abcdefg", 7) == 0);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(fd, readv_scatters)
@@ -448,14 +407,13 @@ API_TEST(fd, readv_scatters)
 		{ .iov_base = c, .iov_len = sizeof(c) },
 	};
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[0], "0123456", 7), 7);
 	cr_assert_eq(readv(sv[1], iov, 3), 7);
 	cr_assert(memcmp(a, "012", 3) == 0);
 	cr_assert_eq(b[0], '3');
 	cr_assert(memcmp(c, "456", 3) == 0);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(fd, iovcnt_limits)
@@ -467,7 +425,7 @@ API_TEST(fd, iovcnt_limits)
 	int sv[2];
 	size_t got = 0;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	for (int i = 0; i <= IOV_MAX; i++) {
 		iov[i].iov_base = data + (i % IOV_MAX);
 		iov[i].iov_len = 1;
@@ -485,8 +443,7 @@ API_TEST(fd, iovcnt_limits)
 		got += (size_t)n;
 	}
 	cr_assert_eq(got, IOV_MAX);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* Zero-length reads return 0 at once even with nothing queued, and a
@@ -500,7 +457,7 @@ API_TEST(fd, zero_length_io)
 		{ .iov_base = buf, .iov_len = 0 },
 	};
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[0], "", 0), 0);
 	cr_assert_eq(read(sv[1], buf, 0), 0);
 	cr_assert_eq(writev(sv[0], iov, 0), 0);
@@ -508,8 +465,7 @@ API_TEST(fd, zero_length_io)
 	cr_assert_eq(readv(sv[1], iov, 0), 0);
 	cr_assert_eq(readv(sv[1], iov, 2), 0);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(fd, fionread_and_siocinq)
@@ -517,7 +473,7 @@ API_TEST(fd, fionread_and_siocinq)
 	int sv[2], n = -1, m = -1;
 	char buf[8];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	expect_ok(ioctl(sv[1], FIONREAD, &n));
 	cr_assert_eq(n, 0);
 	cr_assert_eq(write(sv[0], "abcde", 5), 5);
@@ -531,8 +487,7 @@ API_TEST(fd, fionread_and_siocinq)
 	cr_assert_eq(n, 6);
 	expect_ok(ioctl(sv[0], FIONREAD, &n));
 	cr_assert_eq(n, 0);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* On a datagram socket FIONREAD is the size of the next datagram only. */
@@ -545,8 +500,7 @@ API_TEST(fd, fionread_dgram_next_datagram)
 	cr_assert_eq(write(sv[0], "defgh", 5), 5);
 	expect_ok(ioctl(sv[1], FIONREAD, &n));
 	cr_assert_eq(n, 3);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* FIONREAD on a listening AF_UNIX socket is EINVAL; SIOCOUTQ gives 0. */
@@ -554,7 +508,7 @@ API_TEST(fd, fionread_listener_einval)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len);
+	int l = api_listener(SOCK_STREAM, 8, &sun, &len);
 	int n = -1;
 
 	expect_errno(ioctl(l, FIONREAD, &n), EINVAL);
@@ -573,7 +527,7 @@ API_TEST(fd, siocoutq)
 	int sv[2], n = -1;
 	char buf[8];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	expect_ok(ioctl(sv[0], SIOCOUTQ, &n));
 	cr_assert_eq(n, 0);
 	cr_assert_eq(write(sv[0], "hello", 5), 5);
@@ -584,8 +538,7 @@ API_TEST(fd, siocoutq)
 	cr_assert_eq(read(sv[1], buf, sizeof(buf)), 5);
 	expect_ok(ioctl(sv[0], SIOCOUTQ, &n));
 	cr_assert_eq(n, 0);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(fd, fionbio_fioclex)
@@ -593,7 +546,7 @@ API_TEST(fd, fionbio_fioclex)
 	int sv[2], on = 1, off = 0;
 	char c;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	expect_ok(ioctl(sv[0], FIONBIO, &on));
 	cr_assert_eq(fcntl(sv[0], F_GETFL), O_RDWR | O_NONBLOCK);
 	expect_errno(read(sv[0], &c, 1), EAGAIN);
@@ -608,8 +561,7 @@ API_TEST(fd, fionbio_fioclex)
 	cr_assert_eq(fcntl(sv[0], F_GETFD), FD_CLOEXEC);
 	expect_ok(ioctl(sv[0], FIONCLEX));
 	cr_assert_eq(fcntl(sv[0], F_GETFD), 0);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* An ioctl no layer knows is ENOTTY on a socket (not EINVAL), and so is a
@@ -624,8 +576,43 @@ API_TEST(fd, unknown_ioctl)
 	expect_errno(ioctl(s, 0x1234567, &v), ENOTTY);
 	expect_errno(ioctl(s, TCGETS, &v), ENOTTY);
 	expect_errno(ioctl(ep, 0x1234567, &v), EINVAL);
-	expect_ok(close(ep));
-	expect_ok(close(s));
+	api_close_pair(ep, s);
+}
+
+/* Every socket call on fd fails with err; accept4 is given accept_flags
+ * and the receive calls recv_flags. */
+static void expect_socket_calls_fail(int fd, int err, int accept_flags,
+				     int recv_flags)
+{
+	struct sockaddr_un sun;
+	socklen_t len = api_sun_abstract(&sun, "x"), alen = sizeof(sun);
+	struct msghdr mh;
+	struct mmsghdr mm;
+	int v = 1;
+	socklen_t vl = sizeof(v);
+	char buf[4];
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&mm, 0, sizeof(mm));
+	expect_errno(bind(fd, (struct sockaddr *)&sun, len), err);
+	expect_errno(connect(fd, (struct sockaddr *)&sun, len), err);
+	expect_errno(listen(fd, 1), err);
+	expect_errno(accept(fd, NULL, NULL), err);
+	expect_errno(accept4(fd, NULL, NULL, accept_flags), err);
+	expect_errno(shutdown(fd, SHUT_RDWR), err);
+	expect_errno(getsockname(fd, (struct sockaddr *)&sun, &alen), err);
+	expect_errno(getpeername(fd, (struct sockaddr *)&sun, &alen), err);
+	expect_errno(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &vl), err);
+	expect_errno(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v)),
+		     err);
+	expect_errno(send(fd, buf, 1, 0), err);
+	expect_errno(sendto(fd, buf, 1, 0, NULL, 0), err);
+	expect_errno(sendmsg(fd, &mh, 0), err);
+	expect_errno(sendmmsg(fd, &mm, 1, 0), err);
+	expect_errno(recv(fd, buf, 1, recv_flags), err);
+	expect_errno(recvfrom(fd, buf, 1, recv_flags, NULL, NULL), err);
+	expect_errno(recvmsg(fd, &mh, recv_flags), err);
+	expect_errno(recvmmsg(fd, &mm, 1, recv_flags, NULL), err);
 }
 
 /* Socket calls on an epoll descriptor are ENOTSOCK; read and write on it
@@ -633,36 +620,11 @@ API_TEST(fd, unknown_ioctl)
 API_TEST(fd, epoll_fd_is_not_a_socket)
 {
 	int ep = expect_ok(epoll_create1(0));
-	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "x"), alen = sizeof(sun);
-	struct msghdr mh;
-	struct mmsghdr mm;
-	struct iovec iov = { .iov_base = &sun, .iov_len = 1 };
-	int v = 1;
-	socklen_t vl = sizeof(v);
 	char buf[4];
+	struct iovec iov = { .iov_base = buf, .iov_len = 1 };
+	int v = 1;
 
-	memset(&mh, 0, sizeof(mh));
-	memset(&mm, 0, sizeof(mm));
-	expect_errno(bind(ep, (struct sockaddr *)&sun, len), ENOTSOCK);
-	expect_errno(connect(ep, (struct sockaddr *)&sun, len), ENOTSOCK);
-	expect_errno(listen(ep, 1), ENOTSOCK);
-	expect_errno(accept(ep, NULL, NULL), ENOTSOCK);
-	expect_errno(accept4(ep, NULL, NULL, SOCK_CLOEXEC), ENOTSOCK);
-	expect_errno(shutdown(ep, SHUT_RDWR), ENOTSOCK);
-	expect_errno(getsockname(ep, (struct sockaddr *)&sun, &alen), ENOTSOCK);
-	expect_errno(getpeername(ep, (struct sockaddr *)&sun, &alen), ENOTSOCK);
-	expect_errno(getsockopt(ep, SOL_SOCKET, SO_TYPE, &v, &vl), ENOTSOCK);
-	expect_errno(setsockopt(ep, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v)),
-		     ENOTSOCK);
-	expect_errno(send(ep, buf, 1, 0), ENOTSOCK);
-	expect_errno(sendto(ep, buf, 1, 0, NULL, 0), ENOTSOCK);
-	expect_errno(sendmsg(ep, &mh, 0), ENOTSOCK);
-	expect_errno(sendmmsg(ep, &mm, 1, 0), ENOTSOCK);
-	expect_errno(recv(ep, buf, 1, MSG_DONTWAIT), ENOTSOCK);
-	expect_errno(recvfrom(ep, buf, 1, MSG_DONTWAIT, NULL, NULL), ENOTSOCK);
-	expect_errno(recvmsg(ep, &mh, MSG_DONTWAIT), ENOTSOCK);
-	expect_errno(recvmmsg(ep, &mm, 1, MSG_DONTWAIT, NULL), ENOTSOCK);
+	expect_socket_calls_fail(ep, ENOTSOCK, SOCK_CLOEXEC, MSG_DONTWAIT);
 	expect_errno(read(ep, buf, sizeof(buf)), EINVAL);
 	expect_errno(read(ep, buf, 0), EINVAL);
 	expect_errno(write(ep, buf, 1), EINVAL);
@@ -676,36 +638,9 @@ API_TEST(fd, epoll_fd_is_not_a_socket)
 
 API_TEST(fd, bad_fd_socket_calls)
 {
-	int bad = closed_fd();
-	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "x"), alen = sizeof(sun);
-	struct msghdr mh;
-	struct mmsghdr mm;
-	int v = 1;
-	socklen_t vl = sizeof(v);
 	char buf[4];
 
-	memset(&mh, 0, sizeof(mh));
-	memset(&mm, 0, sizeof(mm));
-	expect_errno(bind(bad, (struct sockaddr *)&sun, len), EBADF);
-	expect_errno(connect(bad, (struct sockaddr *)&sun, len), EBADF);
-	expect_errno(listen(bad, 1), EBADF);
-	expect_errno(accept(bad, NULL, NULL), EBADF);
-	expect_errno(accept4(bad, NULL, NULL, 0), EBADF);
-	expect_errno(shutdown(bad, SHUT_RDWR), EBADF);
-	expect_errno(getsockname(bad, (struct sockaddr *)&sun, &alen), EBADF);
-	expect_errno(getpeername(bad, (struct sockaddr *)&sun, &alen), EBADF);
-	expect_errno(getsockopt(bad, SOL_SOCKET, SO_TYPE, &v, &vl), EBADF);
-	expect_errno(setsockopt(bad, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v)),
-		     EBADF);
-	expect_errno(send(bad, buf, 1, 0), EBADF);
-	expect_errno(sendto(bad, buf, 1, 0, NULL, 0), EBADF);
-	expect_errno(sendmsg(bad, &mh, 0), EBADF);
-	expect_errno(sendmmsg(bad, &mm, 1, 0), EBADF);
-	expect_errno(recv(bad, buf, 1, 0), EBADF);
-	expect_errno(recvfrom(bad, buf, 1, 0, NULL, NULL), EBADF);
-	expect_errno(recvmsg(bad, &mh, 0), EBADF);
-	expect_errno(recvmmsg(bad, &mm, 1, 0, NULL), EBADF);
+	expect_socket_calls_fail(api_closed_fd(), EBADF, 0, 0);
 	expect_errno(listen(-1, 1), EBADF);
 	expect_errno(send(-1, buf, 1, 0), EBADF);
 }
@@ -713,7 +648,7 @@ API_TEST(fd, bad_fd_socket_calls)
 API_TEST(fd, bad_fd_file_calls)
 {
 	int ep = expect_ok(epoll_create1(0));
-	int bad = closed_fd();
+	int bad = api_closed_fd();
 	struct epoll_event ev = { .events = EPOLLIN };
 	char buf[4];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };

@@ -16,54 +16,6 @@
 
 #define POLL_ALL (POLLIN | POLLOUT | POLLRDHUP | POLLPRI)
 
-static void pair(int sv[2])
-{
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-}
-
-static void close_pair(int sv[2])
-{
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
-}
-
-/* revents of one fd for the given events, without waiting. */
-static short revents(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events, .revents = -1 };
-	int n = expect_ok(poll(&p, 1, 0));
-
-	cr_assert_eq(n, p.revents ? 1 : 0);
-	return p.revents;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000 };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* Fill fd's send path until it would block. */
-static void fill(int fd)
-{
-	static char buf[4096];
-
-	while (send(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
-	cr_assert_eq(errno, EAGAIN);
-}
-
 static void drain(int fd)
 {
 	static char buf[65536];
@@ -73,91 +25,14 @@ static void drain(int fd)
 	cr_assert_eq(errno, EAGAIN);
 }
 
-static int listener(struct sockaddr_un *sun, socklen_t *len)
-{
-	int fd = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	*len = api_sun_abstract(sun, "listener");
-	expect_ok(bind(fd, (struct sockaddr *)sun, *len));
-	expect_ok(listen(fd, 8));
-	return fd;
-}
-
-/* A thread that writes one byte to fd after a delay. */
-struct writer {
-	pthread_t thread;
-	int fd;
-	long delay_ms;
-	ssize_t ret;
-};
-
-static void *writer_main(void *arg)
-{
-	struct writer *w = arg;
-
-	sleep_ms(w->delay_ms);
-	w->ret = write(w->fd, "w", 1);
-	return NULL;
-}
-
-static void writer_start(struct writer *w, int fd, long delay_ms)
-{
-	w->fd = fd;
-	w->delay_ms = delay_ms;
-	w->ret = -2;
-	cr_assert_eq(pthread_create(&w->thread, NULL, writer_main, w), 0);
-}
-
-static void writer_join(struct writer *w)
-{
-	cr_assert_eq(pthread_join(w->thread, NULL), 0);
-	cr_assert_eq(w->ret, 1);
-}
-
-/* SIGUSR1 made pending while blocked; ppoll/pselect with a mask that
- * unblocks it must run the handler and fail with EINTR. */
-static volatile sig_atomic_t usr1_count;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	usr1_count++;
-}
-
-static void block_usr1(sigset_t *without_usr1, sigset_t *with_usr1)
-{
-	struct sigaction sa;
-	sigset_t set;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
-	sigemptyset(&sa.sa_mask);
-	cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	cr_assert_eq(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
-	cr_assert_eq(pthread_sigmask(SIG_BLOCK, NULL, with_usr1), 0);
-	*without_usr1 = *with_usr1;
-	sigdelset(without_usr1, SIGUSR1);
-	usr1_count = 0;
-}
-
-static bool usr1_still_blocked(void)
-{
-	sigset_t cur;
-
-	pthread_sigmask(SIG_BLOCK, NULL, &cur);
-	return sigismember(&cur, SIGUSR1);
-}
-
 API_TEST(poll, fresh_pair_is_writable_only)
 {
 	int sv[2];
 
-	pair(sv);
-	cr_assert_eq(revents(sv[0], POLL_ALL), POLLOUT);
-	cr_assert_eq(revents(sv[1], POLLIN), 0);
-	close_pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
+	cr_assert_eq(api_revents(sv[0], POLL_ALL), POLLOUT);
+	cr_assert_eq(api_revents(sv[1], POLLIN), 0);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, pollin_when_data)
@@ -165,16 +40,16 @@ API_TEST(poll, pollin_when_data)
 	int sv[2];
 	char buf[4];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[0], "abc", 3), 3);
-	cr_assert_eq(revents(sv[1], POLL_ALL), POLLIN | POLLOUT);
-	cr_assert_eq(revents(sv[1], POLLIN), POLLIN);
-	cr_assert_eq(revents(sv[1], POLLRDNORM), POLLRDNORM);
+	cr_assert_eq(api_revents(sv[1], POLL_ALL), POLLIN | POLLOUT);
+	cr_assert_eq(api_revents(sv[1], POLLIN), POLLIN);
+	cr_assert_eq(api_revents(sv[1], POLLRDNORM), POLLRDNORM);
 	/* The writer itself has nothing to read. */
-	cr_assert_eq(revents(sv[0], POLLIN), 0);
+	cr_assert_eq(api_revents(sv[0], POLLIN), 0);
 	cr_assert_eq(read(sv[1], buf, sizeof(buf)), 3);
-	cr_assert_eq(revents(sv[1], POLLIN), 0);
-	close_pair(sv);
+	cr_assert_eq(api_revents(sv[1], POLLIN), 0);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A full send buffer clears POLLOUT; reading a little is not enough to
@@ -184,14 +59,14 @@ API_TEST(poll, pollout_cleared_when_full)
 	int sv[2];
 	char buf[4096];
 
-	pair(sv);
-	fill(sv[0]);
-	cr_assert_eq(revents(sv[0], POLLIN | POLLOUT), 0);
+	api_socketpair(SOCK_STREAM, sv);
+	api_fill(sv[0]);
+	cr_assert_eq(api_revents(sv[0], POLLIN | POLLOUT), 0);
 	cr_assert_eq(read(sv[1], buf, sizeof(buf)), sizeof(buf));
-	cr_assert_eq(revents(sv[0], POLLOUT), 0);
+	cr_assert_eq(api_revents(sv[0], POLLOUT), 0);
 	drain(sv[1]);
-	cr_assert_eq(revents(sv[0], POLLOUT), POLLOUT);
-	close_pair(sv);
+	cr_assert_eq(api_revents(sv[0], POLLOUT), POLLOUT);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* After the peer closes: readable (EOF), still "writable", and both hang
@@ -200,13 +75,13 @@ API_TEST(poll, peer_close_hup)
 {
 	int sv[2];
 
-	pair(sv);
-	cr_assert_eq(revents(sv[1], 0), 0);
+	api_socketpair(SOCK_STREAM, sv);
+	cr_assert_eq(api_revents(sv[1], 0), 0);
 	expect_ok(close(sv[0]));
-	cr_assert_eq(revents(sv[1], POLLIN | POLLOUT | POLLRDHUP),
+	cr_assert_eq(api_revents(sv[1], POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
-	cr_assert_eq(revents(sv[1], POLLIN), POLLIN | POLLHUP);
-	cr_assert_eq(revents(sv[1], 0), POLLHUP);
+	cr_assert_eq(api_revents(sv[1], POLLIN), POLLIN | POLLHUP);
+	cr_assert_eq(api_revents(sv[1], 0), POLLHUP);
 	expect_ok(close(sv[1]));
 }
 
@@ -218,16 +93,16 @@ API_TEST(poll, shutdown_one_direction)
 {
 	int a[2], b[2];
 
-	pair(a);
-	pair(b);
+	api_socketpair(SOCK_STREAM, a);
+	api_socketpair(SOCK_STREAM, b);
 	expect_ok(shutdown(a[0], SHUT_WR));
-	cr_assert_eq(revents(a[0], POLL_ALL), POLLOUT);
-	cr_assert_eq(revents(a[1], POLL_ALL), POLLIN | POLLOUT | POLLRDHUP);
+	cr_assert_eq(api_revents(a[0], POLL_ALL), POLLOUT);
+	cr_assert_eq(api_revents(a[1], POLL_ALL), POLLIN | POLLOUT | POLLRDHUP);
 	expect_ok(shutdown(b[0], SHUT_RD));
-	cr_assert_eq(revents(b[0], POLL_ALL), POLLIN | POLLOUT | POLLRDHUP);
-	cr_assert_eq(revents(b[1], POLL_ALL), POLLOUT);
-	close_pair(a);
-	close_pair(b);
+	cr_assert_eq(api_revents(b[0], POLL_ALL), POLLIN | POLLOUT | POLLRDHUP);
+	cr_assert_eq(api_revents(b[1], POLL_ALL), POLLOUT);
+	api_close_pair(a[0], a[1]);
+	api_close_pair(b[0], b[1]);
 }
 
 /* Both directions closed on either end is a hang-up for both ends. */
@@ -236,29 +111,27 @@ API_TEST(poll, shutdown_rdwr)
 	int sv[2];
 	const short all = POLLIN | POLLOUT | POLLHUP | POLLRDHUP;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	expect_ok(shutdown(sv[0], SHUT_RDWR));
-	cr_assert_eq(revents(sv[0], POLL_ALL), all);
-	cr_assert_eq(revents(sv[1], POLL_ALL), all);
-	close_pair(sv);
+	cr_assert_eq(api_revents(sv[0], POLL_ALL), all);
+	cr_assert_eq(api_revents(sv[1], POLL_ALL), all);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* Closing with unread data resets the peer: POLLERR until SO_ERROR (or a
  * read) consumes the error. */
 API_TEST(poll, pollerr_on_reset)
 {
-	int sv[2], err = 0;
-	socklen_t len = sizeof(err);
+	int sv[2];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[1], "x", 1), 1);
 	expect_ok(close(sv[0]));
-	cr_assert_eq(revents(sv[1], POLLIN | POLLOUT | POLLRDHUP),
+	cr_assert_eq(api_revents(sv[1], POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
-	cr_assert_eq(revents(sv[1], 0), POLLERR | POLLHUP);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_ERROR, &err, &len));
-	cr_assert_eq(err, ECONNRESET);
-	cr_assert_eq(revents(sv[1], POLLIN | POLLOUT | POLLRDHUP),
+	cr_assert_eq(api_revents(sv[1], 0), POLLERR | POLLHUP);
+	cr_assert_eq(api_get_int(sv[1], SO_ERROR), ECONNRESET);
+	cr_assert_eq(api_revents(sv[1], POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
 	expect_ok(close(sv[1]));
 }
@@ -271,11 +144,10 @@ API_TEST(poll, unconnected_sockets)
 	int q = expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
 	int d = expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 
-	cr_assert_eq(revents(s, POLL_ALL), POLLOUT | POLLHUP);
-	cr_assert_eq(revents(q, POLL_ALL), POLLOUT | POLLHUP);
-	cr_assert_eq(revents(d, POLL_ALL), POLLOUT);
-	expect_ok(close(s));
-	expect_ok(close(q));
+	cr_assert_eq(api_revents(s, POLL_ALL), POLLOUT | POLLHUP);
+	cr_assert_eq(api_revents(q, POLL_ALL), POLLOUT | POLLHUP);
+	cr_assert_eq(api_revents(d, POLL_ALL), POLLOUT);
+	api_close_pair(s, q);
 	expect_ok(close(d));
 }
 
@@ -285,18 +157,17 @@ API_TEST(poll, listener_readable_on_pending_connection)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len);
+	int l = api_listener(SOCK_STREAM, 8, &sun, &len);
 	int c = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a;
 
-	cr_assert_eq(revents(l, POLL_ALL), 0);
+	cr_assert_eq(api_revents(l, POLL_ALL), 0);
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
-	cr_assert_eq(revents(l, POLL_ALL), POLLIN);
-	cr_assert_eq(revents(c, POLL_ALL), POLLOUT);
+	cr_assert_eq(api_revents(l, POLL_ALL), POLLIN);
+	cr_assert_eq(api_revents(c, POLL_ALL), POLLOUT);
 	a = expect_ok(accept(l, NULL, NULL));
-	cr_assert_eq(revents(l, POLL_ALL), 0);
-	expect_ok(close(a));
-	expect_ok(close(c));
+	cr_assert_eq(api_revents(l, POLL_ALL), 0);
+	api_close_pair(a, c);
 	expect_ok(close(l));
 }
 
@@ -305,9 +176,8 @@ API_TEST(poll, pollnval_for_bad_fd)
 	int sv[2], bad;
 	struct pollfd p[2];
 
-	pair(sv);
-	bad = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(close(bad));
+	api_socketpair(SOCK_STREAM, sv);
+	bad = api_closed_fd();
 	cr_assert_eq(write(sv[0], "x", 1), 1);
 	p[0] = (struct pollfd){ .fd = bad, .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = sv[1], .events = POLLIN };
@@ -318,7 +188,7 @@ API_TEST(poll, pollnval_for_bad_fd)
 	p[0].events = 0;
 	cr_assert_eq(poll(p, 1, 0), 1);
 	cr_assert_eq(p[0].revents, POLLNVAL);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A negative fd is skipped: revents is set to 0 and it is not counted. */
@@ -327,7 +197,7 @@ API_TEST(poll, negative_fd_ignored)
 	int sv[2];
 	struct pollfd p[3];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	p[0] = (struct pollfd){ .fd = -1, .events = POLLIN, .revents = -1 };
 	p[1] = (struct pollfd){ .fd = sv[0], .events = POLLOUT };
 	p[2] = (struct pollfd){ .fd = INT_MIN,
@@ -340,7 +210,7 @@ API_TEST(poll, negative_fd_ignored)
 	p[1].fd = -sv[0] - 1; /* sv[0] may be 0 on usnet */
 	cr_assert_eq(poll(p, 3, 0), 0);
 	cr_assert_eq(p[1].revents, 0);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* The count is of entries with non-zero revents, the same fd twice
@@ -350,7 +220,7 @@ API_TEST(poll, counts_entries)
 	int sv[2];
 	struct pollfd p[4];
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[0], "x", 1), 1);
 	p[0] = (struct pollfd){ .fd = sv[1], .events = POLLIN | POLLOUT };
 	p[1] = (struct pollfd){ .fd = sv[1], .events = POLLIN };
@@ -362,7 +232,7 @@ API_TEST(poll, counts_entries)
 	cr_assert_eq(p[2].revents, 0);
 	cr_assert_eq(p[3].revents, POLLOUT);
 	cr_assert_eq(poll(NULL, 0, 0), 0);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, timeout_zero_and_expiry)
@@ -370,44 +240,41 @@ API_TEST(poll, timeout_zero_and_expiry)
 	int sv[2];
 	struct pollfd p;
 	struct timespec t0;
-	long ms;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	p = (struct pollfd){ .fd = sv[0], .events = POLLIN };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(poll(&p, 1, 0), 0);
-	cr_assert_lt(ms_since(&t0), 500);
+	cr_assert_lt(api_ms_since(&t0), 500);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(poll(&p, 1, 40), 0);
-	ms = ms_since(&t0);
-	cr_assert_geq(ms, 35, "returned after %ld ms", ms);
-	cr_assert_lt(ms, 2000, "returned after %ld ms", ms);
+	api_expect_elapsed(&t0, 35, 2000);
 	cr_assert_eq(p.revents, 0);
 	/* No fds at all: a plain sleep. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(poll(NULL, 0, 20), 0);
-	cr_assert_geq(ms_since(&t0), 15);
-	close_pair(sv);
+	cr_assert_geq(api_ms_since(&t0), 15);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, woken_by_another_thread)
 {
 	int sv[2];
 	struct pollfd p;
-	struct writer w;
+	struct api_writer w;
 	struct timespec t0;
 	long ms;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	p = (struct pollfd){ .fd = sv[1], .events = POLLIN };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	writer_start(&w, sv[0], 20);
+	api_writer_start(&w, sv[0], 20);
 	cr_assert_eq(poll(&p, 1, 10000), 1);
-	ms = ms_since(&t0);
-	writer_join(&w);
+	ms = api_ms_since(&t0);
+	api_writer_join(&w);
 	cr_assert_eq(p.revents, POLLIN);
 	cr_assert_lt(ms, 5000, "woken after %ld ms", ms);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A blocked poll is woken by a connection arriving at a listener. */
@@ -415,7 +282,7 @@ API_TEST(poll, listener_woken_by_connect)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len);
+	int l = api_listener(SOCK_STREAM, 8, &sun, &len);
 	int c = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	struct pollfd p = { .fd = l, .events = POLLIN };
 
@@ -423,8 +290,7 @@ API_TEST(poll, listener_woken_by_connect)
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	cr_assert_eq(poll(&p, 1, 5000), 1);
 	cr_assert_eq(p.revents, POLLIN);
-	expect_ok(close(c));
-	expect_ok(close(l));
+	api_close_pair(c, l);
 }
 
 /* nfds above RLIMIT_NOFILE is EINVAL, before the array is read. */
@@ -451,11 +317,11 @@ API_TEST(poll, ppoll_timeout)
 	struct pollfd p;
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 20000000 }, t0;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	p = (struct pollfd){ .fd = sv[0], .events = POLLIN };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(ppoll(&p, 1, &ts, NULL), 0);
-	cr_assert_geq(ms_since(&t0), 15);
+	cr_assert_geq(api_ms_since(&t0), 15);
 	/* The timeout is not written back by the libc wrapper. */
 	cr_assert_eq(ts.tv_nsec, 20000000);
 	ts.tv_nsec = 1000000000;
@@ -466,7 +332,7 @@ API_TEST(poll, ppoll_timeout)
 	expect_errno(ppoll(&p, 1, &ts, NULL), EINVAL);
 	p.events = POLLOUT;
 	cr_assert_eq(ppoll(&p, 1, NULL, NULL), 1);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, ppoll_sigmask_unblocks)
@@ -476,15 +342,15 @@ API_TEST(poll, ppoll_sigmask_unblocks)
 	struct timespec ts = { .tv_sec = 5, .tv_nsec = 0 };
 	sigset_t without, with;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	p = (struct pollfd){ .fd = sv[0], .events = POLLIN };
-	block_usr1(&without, &with);
+	api_block_usr1(&without, &with);
 	raise(SIGUSR1);
-	cr_assert_eq(usr1_count, 0);
+	cr_assert_eq(api_usr1_count(), 0);
 	expect_errno(ppoll(&p, 1, &ts, &without), EINTR);
-	cr_assert_eq(usr1_count, 1);
-	cr_assert(usr1_still_blocked());
-	close_pair(sv);
+	cr_assert_eq(api_usr1_count(), 1);
+	cr_assert(api_usr1_blocked());
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, ppoll_sigmask_keeps_blocked)
@@ -494,12 +360,12 @@ API_TEST(poll, ppoll_sigmask_keeps_blocked)
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 20000000 };
 	sigset_t without, with, pending;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	p = (struct pollfd){ .fd = sv[0], .events = POLLIN };
-	block_usr1(&without, &with);
+	api_block_usr1(&without, &with);
 	raise(SIGUSR1);
 	cr_assert_eq(ppoll(&p, 1, &ts, &with), 0);
-	cr_assert_eq(usr1_count, 0);
+	cr_assert_eq(api_usr1_count(), 0);
 	sigpending(&pending);
 	cr_assert(sigismember(&pending, SIGUSR1));
 	/* With the signal unblocked by the mask but an fd already ready,
@@ -508,9 +374,9 @@ API_TEST(poll, ppoll_sigmask_keeps_blocked)
 	cr_assert_eq(write(sv[1], "x", 1), 1);
 	cr_assert_eq(ppoll(&p, 1, &ts, &without), 1);
 	cr_assert_eq(p.revents, POLLIN);
-	cr_assert_eq(usr1_count, 0);
-	cr_assert(usr1_still_blocked());
-	close_pair(sv);
+	cr_assert_eq(api_usr1_count(), 0);
+	cr_assert(api_usr1_blocked());
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* select sets: each bit counts, so one fd ready in two sets is 2; bits of
@@ -521,7 +387,7 @@ API_TEST(poll, select_read_write_sets)
 	fd_set rd, wr;
 	struct timeval tv = { 0, 0 };
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	n = (sv[0] > sv[1] ? sv[0] : sv[1]) + 1;
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
@@ -538,7 +404,7 @@ API_TEST(poll, select_read_write_sets)
 	FD_SET(sv[1], &wr);
 	cr_assert_eq(select(n, &rd, &wr, NULL, &tv), 2);
 	cr_assert(FD_ISSET(sv[1], &rd) && FD_ISSET(sv[1], &wr));
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* The except set is POLLPRI: ordinary data does not set it, AF_UNIX
@@ -549,7 +415,7 @@ API_TEST(poll, select_except_set)
 	fd_set ex, rd;
 	struct timeval tv = { 0, 0 };
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	cr_assert_eq(write(sv[0], "a", 1), 1);
 	FD_ZERO(&ex);
 	FD_SET(sv[1], &ex);
@@ -562,8 +428,8 @@ API_TEST(poll, select_except_set)
 	FD_SET(sv[1], &rd);
 	cr_assert_eq(select(sv[1] + 1, &rd, NULL, &ex, &tv), 2);
 	cr_assert(FD_ISSET(sv[1], &ex));
-	cr_assert_eq(revents(sv[1], POLLIN | POLLPRI), POLLIN | POLLPRI);
-	close_pair(sv);
+	cr_assert_eq(api_revents(sv[1], POLLIN | POLLPRI), POLLIN | POLLPRI);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A closed fd (inside the descriptor table) in any set is EBADF. */
@@ -573,9 +439,8 @@ API_TEST(poll, select_ebadf)
 	fd_set set;
 	struct timeval tv = { 0, 0 };
 
-	pair(sv);
-	bad = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(close(bad));
+	api_socketpair(SOCK_STREAM, sv);
+	bad = api_closed_fd();
 	n = bad + 1;
 	FD_ZERO(&set);
 	FD_SET(bad, &set);
@@ -586,7 +451,7 @@ API_TEST(poll, select_ebadf)
 	FD_ZERO(&set);
 	FD_SET(bad, &set);
 	expect_errno(select(n, NULL, NULL, &set, &tv), EBADF);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, select_bad_args_einval)
@@ -612,12 +477,12 @@ API_TEST(poll, select_timeout)
 	struct timespec t0;
 	long ms;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	FD_ZERO(&rd);
 	FD_SET(sv[0], &rd);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(select(sv[0] + 1, &rd, NULL, NULL, &tv), 0);
-	ms = ms_since(&t0);
+	ms = api_ms_since(&t0);
 	cr_assert_geq(ms, 35, "returned after %ld ms", ms);
 	cr_assert(!FD_ISSET(sv[0], &rd));
 	cr_assert(tv.tv_sec == 0 && tv.tv_usec == 0);
@@ -625,7 +490,7 @@ API_TEST(poll, select_timeout)
 	FD_SET(sv[0], &wr);
 	tv = (struct timeval){ .tv_sec = 0, .tv_usec = 2000000 };
 	cr_assert_eq(select(sv[0] + 1, NULL, &wr, NULL, &tv), 1);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, select_woken_by_another_thread)
@@ -633,17 +498,17 @@ API_TEST(poll, select_woken_by_another_thread)
 	int sv[2];
 	fd_set rd;
 	struct timeval tv = { .tv_sec = 10, .tv_usec = 0 };
-	struct writer w;
+	struct api_writer w;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	FD_ZERO(&rd);
 	FD_SET(sv[1], &rd);
-	writer_start(&w, sv[0], 20);
+	api_writer_start(&w, sv[0], 20);
 	cr_assert_eq(select(sv[1] + 1, &rd, NULL, NULL, &tv), 1);
-	writer_join(&w);
+	api_writer_join(&w);
 	cr_assert(FD_ISSET(sv[1], &rd));
 	cr_assert(tv.tv_sec > 0 && tv.tv_sec <= 10);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(poll, pselect_timeout_and_sigmask)
@@ -653,22 +518,22 @@ API_TEST(poll, pselect_timeout_and_sigmask)
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 20000000 };
 	sigset_t without, with;
 
-	pair(sv);
-	block_usr1(&without, &with);
+	api_socketpair(SOCK_STREAM, sv);
+	api_block_usr1(&without, &with);
 	raise(SIGUSR1);
 	FD_ZERO(&rd);
 	FD_SET(sv[0], &rd);
 	cr_assert_eq(pselect(sv[0] + 1, &rd, NULL, NULL, &ts, &with), 0);
-	cr_assert_eq(usr1_count, 0);
+	cr_assert_eq(api_usr1_count(), 0);
 	/* pselect's timespec is const: not written back. */
 	cr_assert_eq(ts.tv_nsec, 20000000);
 	ts = (struct timespec){ .tv_sec = 5, .tv_nsec = 0 };
 	FD_ZERO(&rd);
 	FD_SET(sv[0], &rd);
 	expect_errno(pselect(sv[0] + 1, &rd, NULL, NULL, &ts, &without), EINTR);
-	cr_assert_eq(usr1_count, 1);
-	cr_assert(usr1_still_blocked());
+	cr_assert_eq(api_usr1_count(), 1);
+	cr_assert(api_usr1_blocked());
 	ts.tv_nsec = 1000000000;
 	expect_errno(pselect(sv[0] + 1, &rd, NULL, NULL, &ts, NULL), EINVAL);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }

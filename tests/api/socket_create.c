@@ -11,16 +11,6 @@
 
 #include <netinet/in.h>
 
-static int sockopt_int(int fd, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, SOL_SOCKET, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
-}
-
 API_TEST(socket_create, bad_family_eafnosupport)
 {
 	expect_errno(socket(-1, SOCK_STREAM, 0), EAFNOSUPPORT);
@@ -80,8 +70,8 @@ API_TEST(socket_create, unix_sock_raw_is_dgram)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_RAW, 0));
 
-	cr_assert_eq(sockopt_int(s, SO_TYPE), SOCK_DGRAM);
-	cr_assert_eq(sockopt_int(s, SO_DOMAIN), AF_UNIX);
+	cr_assert_eq(api_get_int(s, SO_TYPE), SOCK_DGRAM);
+	cr_assert_eq(api_get_int(s, SO_DOMAIN), AF_UNIX);
 	expect_ok(close(s));
 }
 
@@ -96,8 +86,8 @@ API_TEST(socket_create, unix_protocol)
 	expect_errno(socket(AF_UNIX, SOCK_DGRAM, IPPROTO_UDP), EPROTONOSUPPORT);
 	expect_errno(socket(AF_UNIX, SOCK_SEQPACKET, -1), EPROTONOSUPPORT);
 	s = expect_ok(socket(AF_UNIX, SOCK_STREAM, PF_UNIX));
-	cr_assert_eq(sockopt_int(s, SO_PROTOCOL), 0);
-	cr_assert_eq(sockopt_int(s, SO_TYPE), SOCK_STREAM);
+	cr_assert_eq(api_get_int(s, SO_PROTOCOL), 0);
+	cr_assert_eq(api_get_int(s, SO_TYPE), SOCK_STREAM);
 	expect_ok(close(s));
 }
 
@@ -110,11 +100,11 @@ API_TEST(socket_create, unix_types_and_their_options)
 		int f = expect_ok(socket(
 			AF_LOCAL, types[i] | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 
-		cr_assert_eq(sockopt_int(s, SO_TYPE), types[i]);
-		cr_assert_eq(sockopt_int(s, SO_DOMAIN), AF_UNIX);
-		cr_assert_eq(sockopt_int(s, SO_PROTOCOL), 0);
+		cr_assert_eq(api_get_int(s, SO_TYPE), types[i]);
+		cr_assert_eq(api_get_int(s, SO_DOMAIN), AF_UNIX);
+		cr_assert_eq(api_get_int(s, SO_PROTOCOL), 0);
 		/* The flags are not part of the type. */
-		cr_assert_eq(sockopt_int(f, SO_TYPE), types[i]);
+		cr_assert_eq(api_get_int(f, SO_TYPE), types[i]);
 		expect_ok(close(s));
 		expect_ok(close(f));
 	}
@@ -128,8 +118,8 @@ API_TEST(socket_create, new_socket_state)
 	struct sockaddr_un sun;
 	socklen_t len = sizeof(sun);
 
-	cr_assert_eq(sockopt_int(s, SO_ERROR), 0);
-	cr_assert_eq(sockopt_int(s, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_get_int(s, SO_ERROR), 0);
+	cr_assert_eq(api_get_int(s, SO_ACCEPTCONN), 0);
 	memset(&sun, 0xff, sizeof(sun));
 	expect_ok(getsockname(s, (struct sockaddr *)&sun, &len));
 	cr_assert_eq(len, sizeof(sa_family_t));
@@ -166,9 +156,9 @@ API_TEST(socket_create, socketpair_types)
 
 		expect_ok(socketpair(AF_UNIX, types[i], 0, sv));
 		cr_assert_neq(sv[0], sv[1]);
-		cr_assert_eq(sockopt_int(sv[0], SO_TYPE), want[i]);
-		cr_assert_eq(sockopt_int(sv[1], SO_TYPE), want[i]);
-		cr_assert_eq(sockopt_int(sv[1], SO_DOMAIN), AF_UNIX);
+		cr_assert_eq(api_get_int(sv[0], SO_TYPE), want[i]);
+		cr_assert_eq(api_get_int(sv[1], SO_TYPE), want[i]);
+		cr_assert_eq(api_get_int(sv[1], SO_DOMAIN), AF_UNIX);
 		cr_assert_eq(write(sv[0], "x", 1), 1);
 		cr_assert_eq(read(sv[1], &c, 1), 1);
 		expect_ok(close(sv[0]));
@@ -176,30 +166,21 @@ API_TEST(socket_create, socketpair_types)
 	}
 }
 
-/* The lowest free descriptor number, left free. */
-static int next_fd(void)
-{
-	int fd = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	expect_ok(close(fd));
-	return fd;
-}
-
 /* AF_INET sockets exist but cannot be made in pairs.  (A failed
  * socketpair may still have written the numbers it had reserved into sv:
  * Linux does; so sv is not checked, only that nothing stays open.) */
 API_TEST(socket_create, socketpair_inet_eopnotsupp, API_NEEDS_INET)
 {
-	int sv[2], fd = next_fd();
+	int sv[2], fd = api_closed_fd();
 
 	expect_errno(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP);
 	expect_errno(socketpair(AF_INET, SOCK_DGRAM, 0, sv), EOPNOTSUPP);
-	cr_assert_eq(next_fd(), fd);
+	cr_assert_eq(api_closed_fd(), fd);
 }
 
 API_TEST(socket_create, socketpair_errors)
 {
-	int sv[2], fd = next_fd();
+	int sv[2], fd = api_closed_fd();
 
 	expect_errno(socketpair(-1, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
 	expect_errno(socketpair(AF_MAX, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
@@ -208,16 +189,16 @@ API_TEST(socket_create, socketpair_errors)
 	expect_errno(socketpair(AF_UNIX, 11, 0, sv), EINVAL);
 	expect_errno(socketpair(AF_UNIX, SOCK_STREAM, 2, sv), EPROTONOSUPPORT);
 	expect_errno(socketpair(AF_UNIX, 0, 0, sv), ESOCKTNOSUPPORT);
-	cr_assert_eq(next_fd(), fd);
+	cr_assert_eq(api_closed_fd(), fd);
 }
 
 /* Nothing is left behind when the result cannot be stored. */
 API_TEST(socket_create, socketpair_null_efault)
 {
-	int fd = next_fd();
+	int fd = api_closed_fd();
 
 	expect_errno(socketpair(AF_UNIX, SOCK_STREAM, 0, NULL), EFAULT);
-	cr_assert_eq(next_fd(), fd);
+	cr_assert_eq(api_closed_fd(), fd);
 }
 
 /* An AF_INET protocol that does not match the type; refused before any
@@ -248,10 +229,8 @@ API_TEST(socket_create, type_mismatch_on_connect)
 	expect_errno(connect(q, (struct sockaddr *)&path, plen), EPROTOTYPE);
 	expect_errno(connect(s, (struct sockaddr *)&abs, alen), ECONNREFUSED);
 	expect_errno(connect(q, (struct sockaddr *)&abs, alen), ECONNREFUSED);
-	expect_ok(close(d));
-	expect_ok(close(da));
-	expect_ok(close(s));
-	expect_ok(close(q));
+	api_close_pair(d, da);
+	api_close_pair(s, q);
 }
 
 /* And a datagram socket sending to a stream listener's path. */
@@ -267,6 +246,5 @@ API_TEST(socket_create, dgram_to_stream_path_eprototype)
 	expect_errno(connect(d, (struct sockaddr *)&path, plen), EPROTOTYPE);
 	expect_errno(sendto(d, "x", 1, 0, (struct sockaddr *)&path, plen),
 		     EPROTOTYPE);
-	expect_ok(close(d));
-	expect_ok(close(l));
+	api_close_pair(d, l);
 }

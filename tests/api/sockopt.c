@@ -23,19 +23,12 @@
 #define MIN_SNDBUF  4608   /* SOCK_MIN_SNDBUF on x86_64 */
 #define MIN_RCVBUF  2304   /* SOCK_MIN_RCVBUF on x86_64 */
 
-static int get_int(int fd, int name)
+/* Set an int option to v and check that it reads back as want. */
+static void set_get(int fd, int name, int v, int want)
 {
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, SOL_SOCKET, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
-}
-
-static void set_int(int fd, int name, int v)
-{
-	expect_ok(setsockopt(fd, SOL_SOCKET, name, &v, sizeof(v)));
+	api_set_int(fd, name, v);
+	cr_assert_eq(api_get_int(fd, name), want, "option %d set to %d", name,
+		     v);
 }
 
 static int set_int_err(int fd, int name, int v)
@@ -60,37 +53,16 @@ static int set_tv(int fd, int name, long sec, long usec)
 	return setsockopt(fd, SOL_SOCKET, name, &tv, sizeof(tv));
 }
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void pair(int sv[2])
-{
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-}
-
-static void close_pair(int sv[2])
-{
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
-}
-
 API_TEST(sockopt, buf_defaults)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int d = expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 
-	cr_assert_eq(get_int(s, SO_SNDBUF), DEFAULT_BUF);
-	cr_assert_eq(get_int(s, SO_RCVBUF), DEFAULT_BUF);
-	cr_assert_eq(get_int(d, SO_SNDBUF), DEFAULT_BUF);
-	cr_assert_eq(get_int(d, SO_RCVBUF), DEFAULT_BUF);
-	expect_ok(close(s));
-	expect_ok(close(d));
+	cr_assert_eq(api_get_int(s, SO_SNDBUF), DEFAULT_BUF);
+	cr_assert_eq(api_get_int(s, SO_RCVBUF), DEFAULT_BUF);
+	cr_assert_eq(api_get_int(d, SO_SNDBUF), DEFAULT_BUF);
+	cr_assert_eq(api_get_int(d, SO_RCVBUF), DEFAULT_BUF);
+	api_close_pair(s, d);
 }
 
 /* The value set is doubled to account for bookkeeping overhead. */
@@ -98,14 +70,10 @@ API_TEST(sockopt, buf_doubled)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	set_int(s, SO_SNDBUF, 4096);
-	cr_assert_eq(get_int(s, SO_SNDBUF), 8192);
-	set_int(s, SO_RCVBUF, 4096);
-	cr_assert_eq(get_int(s, SO_RCVBUF), 8192);
-	set_int(s, SO_SNDBUF, 100000);
-	cr_assert_eq(get_int(s, SO_SNDBUF), 200000);
-	set_int(s, SO_RCVBUF, 65537);
-	cr_assert_eq(get_int(s, SO_RCVBUF), 131074);
+	set_get(s, SO_SNDBUF, 4096, 8192);
+	set_get(s, SO_RCVBUF, 4096, 8192);
+	set_get(s, SO_SNDBUF, 100000, 200000);
+	set_get(s, SO_RCVBUF, 65537, 131074);
 	expect_ok(close(s));
 }
 
@@ -115,16 +83,11 @@ API_TEST(sockopt, buf_minimum)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	set_int(s, SO_SNDBUF, 0);
-	cr_assert_eq(get_int(s, SO_SNDBUF), MIN_SNDBUF);
-	set_int(s, SO_SNDBUF, 1);
-	cr_assert_eq(get_int(s, SO_SNDBUF), MIN_SNDBUF);
-	set_int(s, SO_SNDBUF, MIN_SNDBUF / 2 + 1);
-	cr_assert_eq(get_int(s, SO_SNDBUF), MIN_SNDBUF + 2);
-	set_int(s, SO_RCVBUF, 0);
-	cr_assert_eq(get_int(s, SO_RCVBUF), MIN_RCVBUF);
-	set_int(s, SO_RCVBUF, 1000);
-	cr_assert_eq(get_int(s, SO_RCVBUF), MIN_RCVBUF);
+	set_get(s, SO_SNDBUF, 0, MIN_SNDBUF);
+	set_get(s, SO_SNDBUF, 1, MIN_SNDBUF);
+	set_get(s, SO_SNDBUF, MIN_SNDBUF / 2 + 1, MIN_SNDBUF + 2);
+	set_get(s, SO_RCVBUF, 0, MIN_RCVBUF);
+	set_get(s, SO_RCVBUF, 1000, MIN_RCVBUF);
 	expect_ok(close(s));
 }
 
@@ -141,18 +104,14 @@ API_TEST(sockopt, buf_clamped_to_max)
 	for (int i = 0; i < 2; i++) {
 		int top;
 
-		set_int(s, names[i], INT_MAX);
-		top = get_int(s, names[i]);
+		api_set_int(s, names[i], INT_MAX);
+		top = api_get_int(s, names[i]);
 		cr_assert_geq(top, 2 * 212992);
 		cr_assert_eq(top % 2, 0);
-		set_int(s, names[i], top / 2 + 4096);
-		cr_assert_eq(get_int(s, names[i]), top);
-		set_int(s, names[i], -1);
-		cr_assert_eq(get_int(s, names[i]), top);
-		set_int(s, names[i], top / 2);
-		cr_assert_eq(get_int(s, names[i]), top);
-		set_int(s, names[i], top / 2 - 1);
-		cr_assert_eq(get_int(s, names[i]), top - 2);
+		set_get(s, names[i], top / 2 + 4096, top);
+		set_get(s, names[i], -1, top);
+		set_get(s, names[i], top / 2, top);
+		set_get(s, names[i], top / 2 - 1, top - 2);
 	}
 	expect_ok(close(s));
 }
@@ -165,18 +124,18 @@ API_TEST(sockopt, bufforce_as_root)
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int top;
 
-	set_int(s, SO_SNDBUF, INT_MAX);
-	top = get_int(s, SO_SNDBUF);
-	set_int(s, SO_SNDBUFFORCE, top);
-	cr_assert_eq(get_int(s, SO_SNDBUF), 2 * top);
-	set_int(s, SO_RCVBUFFORCE, top);
-	cr_assert_eq(get_int(s, SO_RCVBUF), 2 * top);
-	set_int(s, SO_SNDBUFFORCE, 4096);
-	cr_assert_eq(get_int(s, SO_SNDBUF), 8192);
-	set_int(s, SO_SNDBUFFORCE, -1);
-	cr_assert_eq(get_int(s, SO_SNDBUF), MIN_SNDBUF);
-	set_int(s, SO_RCVBUFFORCE, -1);
-	cr_assert_eq(get_int(s, SO_RCVBUF), MIN_RCVBUF);
+	api_set_int(s, SO_SNDBUF, INT_MAX);
+	top = api_get_int(s, SO_SNDBUF);
+	api_set_int(s, SO_SNDBUFFORCE, top);
+	cr_assert_eq(api_get_int(s, SO_SNDBUF), 2 * top);
+	api_set_int(s, SO_RCVBUFFORCE, top);
+	cr_assert_eq(api_get_int(s, SO_RCVBUF), 2 * top);
+	api_set_int(s, SO_SNDBUFFORCE, 4096);
+	cr_assert_eq(api_get_int(s, SO_SNDBUF), 8192);
+	api_set_int(s, SO_SNDBUFFORCE, -1);
+	cr_assert_eq(api_get_int(s, SO_SNDBUF), MIN_SNDBUF);
+	api_set_int(s, SO_RCVBUFFORCE, -1);
+	cr_assert_eq(api_get_int(s, SO_RCVBUF), MIN_RCVBUF);
 	expect_ok(close(s));
 }
 
@@ -187,10 +146,9 @@ API_TEST(sockopt, bufforce_eperm_unprivileged)
 	api_drop_privileges();
 	expect_errno(set_int_err(s, SO_SNDBUFFORCE, 4096), EPERM);
 	expect_errno(set_int_err(s, SO_RCVBUFFORCE, 4096), EPERM);
-	cr_assert_eq(get_int(s, SO_SNDBUF), DEFAULT_BUF);
+	cr_assert_eq(api_get_int(s, SO_SNDBUF), DEFAULT_BUF);
 	/* The plain options still work. */
-	set_int(s, SO_SNDBUF, 4096);
-	cr_assert_eq(get_int(s, SO_SNDBUF), 8192);
+	set_get(s, SO_SNDBUF, 4096, 8192);
 	expect_ok(close(s));
 }
 
@@ -199,13 +157,10 @@ API_TEST(sockopt, rcvlowat)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	cr_assert_eq(get_int(s, SO_RCVLOWAT), 1);
-	set_int(s, SO_RCVLOWAT, 100);
-	cr_assert_eq(get_int(s, SO_RCVLOWAT), 100);
-	set_int(s, SO_RCVLOWAT, 0);
-	cr_assert_eq(get_int(s, SO_RCVLOWAT), 1);
-	set_int(s, SO_RCVLOWAT, -5);
-	cr_assert_eq(get_int(s, SO_RCVLOWAT), INT_MAX);
+	cr_assert_eq(api_get_int(s, SO_RCVLOWAT), 1);
+	set_get(s, SO_RCVLOWAT, 100, 100);
+	set_get(s, SO_RCVLOWAT, 0, 1);
+	set_get(s, SO_RCVLOWAT, -5, INT_MAX);
 	expect_ok(close(s));
 }
 
@@ -214,9 +169,9 @@ API_TEST(sockopt, sndlowat_read_only)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	cr_assert_eq(get_int(s, SO_SNDLOWAT), 1);
+	cr_assert_eq(api_get_int(s, SO_SNDLOWAT), 1);
 	expect_errno(set_int_err(s, SO_SNDLOWAT, 7), ENOPROTOOPT);
-	cr_assert_eq(get_int(s, SO_SNDLOWAT), 1);
+	cr_assert_eq(api_get_int(s, SO_SNDLOWAT), 1);
 	expect_ok(close(s));
 }
 
@@ -280,18 +235,15 @@ API_TEST(sockopt, rcvtimeo_expires_with_eagain)
 	int sv[2];
 	char c;
 	struct timespec t0;
-	long ms;
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	expect_ok(set_tv(sv[0], SO_RCVTIMEO, 0, 40000));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	expect_errno(recv(sv[0], &c, 1, 0), EAGAIN);
-	ms = ms_since(&t0);
-	cr_assert_geq(ms, 30, "returned after %ld ms", ms);
-	cr_assert_lt(ms, 2000, "returned after %ld ms", ms);
+	api_expect_elapsed(&t0, 30, 2000);
 	/* read() honours it too. */
 	expect_errno(read(sv[0], &c, 1), EAGAIN);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(sockopt, sndtimeo_expires_with_eagain)
@@ -299,32 +251,27 @@ API_TEST(sockopt, sndtimeo_expires_with_eagain)
 	static char buf[4096];
 	int sv[2];
 	struct timespec t0;
-	long ms;
 
-	pair(sv);
-	while (send(sv[0], buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
-	cr_assert_eq(errno, EAGAIN);
+	api_socketpair(SOCK_STREAM, sv);
+	api_fill(sv[0]);
 	expect_ok(set_tv(sv[0], SO_SNDTIMEO, 0, 40000));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	expect_errno(send(sv[0], buf, sizeof(buf), 0), EAGAIN);
-	ms = ms_since(&t0);
-	cr_assert_geq(ms, 30, "returned after %ld ms", ms);
-	cr_assert_lt(ms, 2000, "returned after %ld ms", ms);
-	close_pair(sv);
+	api_expect_elapsed(&t0, 30, 2000);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(sockopt, type_domain_protocol_read_only)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
 
-	cr_assert_eq(get_int(s, SO_TYPE), SOCK_SEQPACKET);
-	cr_assert_eq(get_int(s, SO_DOMAIN), AF_UNIX);
-	cr_assert_eq(get_int(s, SO_PROTOCOL), 0);
+	cr_assert_eq(api_get_int(s, SO_TYPE), SOCK_SEQPACKET);
+	cr_assert_eq(api_get_int(s, SO_DOMAIN), AF_UNIX);
+	cr_assert_eq(api_get_int(s, SO_PROTOCOL), 0);
 	expect_errno(set_int_err(s, SO_TYPE, SOCK_STREAM), ENOPROTOOPT);
 	expect_errno(set_int_err(s, SO_DOMAIN, AF_INET), ENOPROTOOPT);
 	expect_errno(set_int_err(s, SO_PROTOCOL, 1), ENOPROTOOPT);
-	cr_assert_eq(get_int(s, SO_TYPE), SOCK_SEQPACKET);
+	cr_assert_eq(api_get_int(s, SO_TYPE), SOCK_SEQPACKET);
 	expect_ok(close(s));
 }
 
@@ -334,13 +281,13 @@ API_TEST(sockopt, so_error)
 {
 	int sv[2];
 
-	pair(sv);
-	cr_assert_eq(get_int(sv[0], SO_ERROR), 0);
+	api_socketpair(SOCK_STREAM, sv);
+	cr_assert_eq(api_get_int(sv[0], SO_ERROR), 0);
 	expect_errno(set_int_err(sv[0], SO_ERROR, 1), ENOPROTOOPT);
 	cr_assert_eq(write(sv[1], "x", 1), 1);
 	expect_ok(close(sv[0]));
-	cr_assert_eq(get_int(sv[1], SO_ERROR), ECONNRESET);
-	cr_assert_eq(get_int(sv[1], SO_ERROR), 0);
+	cr_assert_eq(api_get_int(sv[1], SO_ERROR), ECONNRESET);
+	cr_assert_eq(api_get_int(sv[1], SO_ERROR), 0);
 	expect_ok(close(sv[1]));
 }
 
@@ -351,15 +298,14 @@ API_TEST(sockopt, acceptconn)
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int d = expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 
-	cr_assert_eq(get_int(s, SO_ACCEPTCONN), 0);
-	cr_assert_eq(get_int(d, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_get_int(s, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_get_int(d, SO_ACCEPTCONN), 0);
 	expect_ok(bind(s, (struct sockaddr *)&sun, len));
-	cr_assert_eq(get_int(s, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_get_int(s, SO_ACCEPTCONN), 0);
 	expect_ok(listen(s, 4));
-	cr_assert_eq(get_int(s, SO_ACCEPTCONN), 1);
+	cr_assert_eq(api_get_int(s, SO_ACCEPTCONN), 1);
 	expect_errno(set_int_err(s, SO_ACCEPTCONN, 0), ENOPROTOOPT);
-	expect_ok(close(s));
-	expect_ok(close(d));
+	api_close_pair(s, d);
 }
 
 /* l_onoff reads back as 0 or 1 whatever was set; turning lingering off
@@ -410,27 +356,27 @@ API_TEST(sockopt, peek_off)
 	int sv[2];
 	char buf[8];
 
-	pair(sv);
-	cr_assert_eq(get_int(sv[1], SO_PEEK_OFF), -1);
+	api_socketpair(SOCK_STREAM, sv);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), -1);
 	cr_assert_eq(write(sv[0], "abcdef", 6), 6);
-	set_int(sv[1], SO_PEEK_OFF, 0);
+	api_set_int(sv[1], SO_PEEK_OFF, 0);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "ab", 2) == 0);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "cd", 2) == 0);
-	cr_assert_eq(get_int(sv[1], SO_PEEK_OFF), 4);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 4);
 	cr_assert_eq(recv(sv[1], buf, 3, 0), 3);
 	cr_assert(memcmp(buf, "abc", 3) == 0);
-	cr_assert_eq(get_int(sv[1], SO_PEEK_OFF), 1);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 1);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "ef", 2) == 0);
-	set_int(sv[1], SO_PEEK_OFF, -1);
-	cr_assert_eq(get_int(sv[1], SO_PEEK_OFF), -1);
+	api_set_int(sv[1], SO_PEEK_OFF, -1);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), -1);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_PEEK), 3);
 	cr_assert(memcmp(buf, "def", 3) == 0);
-	set_int(sv[1], SO_PEEK_OFF, -2);
-	cr_assert_eq(get_int(sv[1], SO_PEEK_OFF), -2);
-	close_pair(sv);
+	api_set_int(sv[1], SO_PEEK_OFF, -2);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), -2);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* Boolean options start at 0 and read back as 0 or 1 whatever non-zero
@@ -453,10 +399,11 @@ API_TEST(sockopt, boolean_options)
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-		cr_assert_eq(get_int(s, opts[i].name), 0, "%s", opts[i].str);
+		cr_assert_eq(api_get_int(s, opts[i].name), 0, "%s",
+			     opts[i].str);
 		for (size_t j = 0; j < sizeof(vals) / sizeof(vals[0]); j++) {
-			set_int(s, opts[i].name, vals[j]);
-			cr_assert_eq(get_int(s, opts[i].name), vals[j] != 0,
+			api_set_int(s, opts[i].name, vals[j]);
+			cr_assert_eq(api_get_int(s, opts[i].name), vals[j] != 0,
 				     "%s set to %d", opts[i].str, vals[j]);
 		}
 		expect_ok(close(s));
@@ -469,7 +416,7 @@ API_TEST(sockopt, peercred_socketpair)
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
 
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	memset(&uc, 0xff, sizeof(uc));
 	expect_ok(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &uc, &len));
 	cr_assert_eq(len, sizeof(uc));
@@ -482,7 +429,7 @@ API_TEST(sockopt, peercred_socketpair)
 	expect_errno(setsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &uc,
 				sizeof(uc)),
 		     ENOPROTOOPT);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* Credentials are captured when the pair is made: dropping privileges
@@ -493,16 +440,16 @@ API_TEST(sockopt, peercred_after_drop_privileges)
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
 
-	pair(a);
+	api_socketpair(SOCK_STREAM, a);
 	api_drop_privileges();
-	pair(b);
+	api_socketpair(SOCK_STREAM, b);
 	expect_ok(getsockopt(a[0], SOL_SOCKET, SO_PEERCRED, &uc, &len));
 	cr_assert(uc.uid == 0 && uc.gid == 0);
 	len = sizeof(uc);
 	expect_ok(getsockopt(b[0], SOL_SOCKET, SO_PEERCRED, &uc, &len));
 	cr_assert(uc.pid == getpid() && uc.uid == 65534 && uc.gid == 65534);
-	close_pair(a);
-	close_pair(b);
+	api_close_pair(a[0], a[1]);
+	api_close_pair(b[0], b[1]);
 }
 
 /* An unconnected socket has no peer: pid 0, uid and gid -1, not an
@@ -560,8 +507,7 @@ API_TEST(sockopt, cookie)
 	expect_errno(getsockopt(a, SOL_SOCKET, SO_COOKIE, &ca2, &len), EINVAL);
 	expect_errno(setsockopt(a, SOL_SOCKET, SO_COOKIE, &ca, sizeof(ca)),
 		     ENOPROTOOPT);
-	expect_ok(close(d));
-	expect_ok(close(a));
+	api_close_pair(d, a);
 	expect_ok(close(b));
 }
 
@@ -570,13 +516,10 @@ API_TEST(sockopt, priority_as_root)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	cr_assert_eq(get_int(s, SO_PRIORITY), 0);
-	set_int(s, SO_PRIORITY, 6);
-	cr_assert_eq(get_int(s, SO_PRIORITY), 6);
-	set_int(s, SO_PRIORITY, 7);
-	cr_assert_eq(get_int(s, SO_PRIORITY), 7);
-	set_int(s, SO_PRIORITY, -1);
-	cr_assert_eq(get_int(s, SO_PRIORITY), -1);
+	cr_assert_eq(api_get_int(s, SO_PRIORITY), 0);
+	set_get(s, SO_PRIORITY, 6, 6);
+	set_get(s, SO_PRIORITY, 7, 7);
+	set_get(s, SO_PRIORITY, -1, -1);
 	expect_ok(close(s));
 }
 
@@ -586,12 +529,11 @@ API_TEST(sockopt, priority_unprivileged)
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
 	api_drop_privileges();
-	set_int(s, SO_PRIORITY, 6);
-	cr_assert_eq(get_int(s, SO_PRIORITY), 6);
-	set_int(s, SO_PRIORITY, 0);
+	set_get(s, SO_PRIORITY, 6, 6);
+	api_set_int(s, SO_PRIORITY, 0);
 	expect_errno(set_int_err(s, SO_PRIORITY, 7), EPERM);
 	expect_errno(set_int_err(s, SO_PRIORITY, -1), EPERM);
-	cr_assert_eq(get_int(s, SO_PRIORITY), 0);
+	cr_assert_eq(api_get_int(s, SO_PRIORITY), 0);
 	expect_ok(close(s));
 }
 
@@ -601,15 +543,13 @@ API_TEST(sockopt, debug)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	cr_assert_eq(get_int(s, SO_DEBUG), 0);
-	set_int(s, SO_DEBUG, 1);
-	cr_assert_eq(get_int(s, SO_DEBUG), 1);
+	cr_assert_eq(api_get_int(s, SO_DEBUG), 0);
+	set_get(s, SO_DEBUG, 1, 1);
 	api_drop_privileges();
 	expect_errno(set_int_err(s, SO_DEBUG, 1), EACCES);
-	set_int(s, SO_DEBUG, 0);
-	cr_assert_eq(get_int(s, SO_DEBUG), 0);
+	set_get(s, SO_DEBUG, 0, 0);
 	expect_errno(set_int_err(s, SO_DEBUG, 1), EACCES);
-	cr_assert_eq(get_int(s, SO_DEBUG), 0);
+	cr_assert_eq(api_get_int(s, SO_DEBUG), 0);
 	expect_ok(close(s));
 }
 
@@ -618,13 +558,12 @@ API_TEST(sockopt, mark)
 {
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
-	cr_assert_eq(get_int(s, SO_MARK), 0);
-	set_int(s, SO_MARK, 42);
-	cr_assert_eq(get_int(s, SO_MARK), 42);
+	cr_assert_eq(api_get_int(s, SO_MARK), 0);
+	set_get(s, SO_MARK, 42, 42);
 	api_drop_privileges();
 	expect_errno(set_int_err(s, SO_MARK, 1), EPERM);
 	expect_errno(set_int_err(s, SO_MARK, 0), EPERM);
-	cr_assert_eq(get_int(s, SO_MARK), 42);
+	cr_assert_eq(api_get_int(s, SO_MARK), 42);
 	expect_ok(close(s));
 }
 
@@ -635,7 +574,7 @@ API_TEST(sockopt, zerocopy_not_on_unix)
 	int s = expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 
 	expect_errno(set_int_err(s, SO_ZEROCOPY, 1), EOPNOTSUPP);
-	cr_assert_eq(get_int(s, SO_ZEROCOPY), 0);
+	cr_assert_eq(api_get_int(s, SO_ZEROCOPY), 0);
 	expect_ok(close(s));
 }
 
@@ -669,8 +608,7 @@ API_TEST(sockopt, other_level_eopnotsupp)
 	expect_errno(getsockopt(d, IPPROTO_UDP, 1, &v, &len), EOPNOTSUPP);
 	expect_errno(setsockopt(d, 9999, 1, &v, sizeof(v)), EOPNOTSUPP);
 	expect_errno(getsockopt(s, 9999, 1, &v, &len), EOPNOTSUPP);
-	expect_ok(close(s));
-	expect_ok(close(d));
+	api_close_pair(s, d);
 }
 
 /* An int option needs optlen >= sizeof(int); the length is checked
@@ -689,9 +627,9 @@ API_TEST(sockopt, set_short_optlen_einval)
 	expect_errno(setsockopt(s, SOL_SOCKET, 9999, &v, 2), EINVAL);
 	expect_errno(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &v, (socklen_t)-1),
 		     EINVAL);
-	cr_assert_eq(get_int(s, SO_REUSEADDR), 0);
+	cr_assert_eq(api_get_int(s, SO_REUSEADDR), 0);
 	expect_ok(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &big, sizeof(big)));
-	cr_assert_eq(get_int(s, SO_REUSEADDR), 1);
+	cr_assert_eq(api_get_int(s, SO_REUSEADDR), 1);
 	expect_ok(close(s));
 }
 
@@ -734,14 +672,14 @@ API_TEST(sockopt, get_truncates)
 	cr_assert_eq(v.b[4], 0x55);
 	expect_ok(close(s));
 	/* SO_PEERCRED too: 4 bytes give the pid only. */
-	pair(sv);
+	api_socketpair(SOCK_STREAM, sv);
 	memset(&uc, 0x55, sizeof(uc));
 	len = sizeof(uc.pid);
 	expect_ok(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &uc, &len));
 	cr_assert_eq(len, sizeof(uc.pid));
 	cr_assert_eq(uc.pid, getpid());
 	cr_assert_eq(uc.uid, 0x55555555u);
-	close_pair(sv);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A negative optlen is EINVAL, checked before the option name. */

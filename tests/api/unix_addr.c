@@ -18,6 +18,15 @@ static void path_copy(char *dst, const char *name)
 		 api_path(name));
 }
 
+/* A regular file at path. */
+static void make_file(const char *path, mode_t mode)
+{
+	int f = open(path, O_CREAT | O_WRONLY, mode);
+
+	cr_assert(f >= 0, "open %s: %s", path, strerror(errno));
+	real_close(f);
+}
+
 /* A socket of the given type bound to the filesystem path. */
 static int bound_at(int type, const char *path)
 {
@@ -68,7 +77,7 @@ API_TEST(unix_addr, bind_existing_path_eaddrinuse)
 	struct sockaddr_un sun;
 	char p[108];
 	socklen_t len;
-	int a, b, f;
+	int a, b;
 
 	path_copy(p, "dup");
 	a = bound_at(SOCK_STREAM, p);
@@ -78,13 +87,10 @@ API_TEST(unix_addr, bind_existing_path_eaddrinuse)
 
 	/* Any existing file counts, not only socket nodes. */
 	path_copy(p, "file");
-	f = open(p, O_CREAT | O_WRONLY, 0644);
-	cr_assert(f >= 0);
-	real_close(f);
+	make_file(p, 0644);
 	len = api_sun(&sun, p);
 	expect_errno(bind(b, (struct sockaddr *)&sun, len), EADDRINUSE);
-	expect_ok(close(a));
-	expect_ok(close(b));
+	api_close_pair(a, b);
 }
 
 API_TEST(unix_addr, bind_missing_directory_enoent)
@@ -101,11 +107,9 @@ API_TEST(unix_addr, bind_through_file_enotdir)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int fd, f;
+	int fd;
 
-	f = open(api_path("plain"), O_CREAT | O_WRONLY, 0644);
-	cr_assert(f >= 0);
-	real_close(f);
+	make_file(api_path("plain"), 0644);
 	len = api_sun(&sun, api_path("plain/sock"));
 	fd = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_errno(bind(fd, (struct sockaddr *)&sun, len), ENOTDIR);
@@ -137,8 +141,7 @@ API_TEST(unix_addr, connect_unwritable_node_eacces)
 	api_drop_privileges();
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_errno(connect_path(c, p), EACCES);
-	expect_ok(close(c));
-	expect_ok(close(l));
+	api_close_pair(c, l);
 }
 
 API_TEST(unix_addr, bind_twice_einval)
@@ -201,8 +204,7 @@ API_TEST(unix_addr, unlink_then_rebind)
 	a = bound_at(SOCK_STREAM, p);
 	expect_ok(unlink(p));
 	b = bound_at(SOCK_STREAM, p);
-	expect_ok(close(a));
-	expect_ok(close(b));
+	api_close_pair(a, b);
 }
 
 API_TEST(unix_addr, connect_after_unlink_enoent)
@@ -215,8 +217,7 @@ API_TEST(unix_addr, connect_after_unlink_enoent)
 	expect_ok(unlink(p));
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_errno(connect_path(c, p), ENOENT);
-	expect_ok(close(c));
-	expect_ok(close(l));
+	api_close_pair(c, l);
 }
 
 API_TEST(unix_addr, bind_path_without_nul_108_bytes)
@@ -328,10 +329,8 @@ API_TEST(unix_addr, abstract_names_are_per_type)
 	expect_ok(close(c));
 	cr_assert_eq(sendto(tx, "d", 1, 0, (struct sockaddr *)&sun, len), 1);
 	cr_assert_eq(recv(d, buf, sizeof(buf), MSG_DONTWAIT), 1);
-	expect_ok(close(tx));
-	expect_ok(close(q));
-	expect_ok(close(d));
-	expect_ok(close(s));
+	api_close_pair(tx, q);
+	api_close_pair(d, s);
 }
 
 API_TEST(unix_addr, abstract_exact_length_and_no_node)
@@ -357,8 +356,7 @@ API_TEST(unix_addr, abstract_exact_length_and_no_node)
 	expect_errno(connect(c, (struct sockaddr *)&sun, len + 1),
 		     ECONNREFUSED);
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
-	expect_ok(close(c));
-	expect_ok(close(fd));
+	api_close_pair(c, fd);
 	expect_ok(close(other));
 }
 
@@ -377,10 +375,20 @@ static void expect_autobind_name(const struct sockaddr_un *sun, socklen_t len)
 			  "byte %d is %#x", i, sun->sun_path[i]);
 }
 
+/* fd's own name, which must be an autobind name; returns its length. */
+static socklen_t expect_autobound(int fd, struct sockaddr_un *got)
+{
+	socklen_t len = sizeof(*got);
+
+	expect_ok(getsockname(fd, (struct sockaddr *)got, &len));
+	expect_autobind_name(got, len);
+	return len;
+}
+
 API_TEST(unix_addr, autobind_explicit)
 {
 	struct sockaddr_un sun, a, b;
-	socklen_t la = sizeof(a), lb = sizeof(b);
+	socklen_t la, lb;
 	int fa = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	int fb = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	int fs = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
@@ -390,10 +398,8 @@ API_TEST(unix_addr, autobind_explicit)
 	sun.sun_family = AF_UNIX;
 	expect_ok(bind(fa, (struct sockaddr *)&sun, sizeof(sa_family_t)));
 	expect_ok(bind(fb, (struct sockaddr *)&sun, sizeof(sa_family_t)));
-	expect_ok(getsockname(fa, (struct sockaddr *)&a, &la));
-	expect_ok(getsockname(fb, (struct sockaddr *)&b, &lb));
-	expect_autobind_name(&a, la);
-	expect_autobind_name(&b, lb);
+	la = expect_autobound(fa, &a);
+	lb = expect_autobound(fb, &b);
 	cr_assert(memcmp(a.sun_path, b.sun_path, 6) != 0);
 	/*
 	 * Unlike a second bind to a name, a second autobind on a bound socket
@@ -406,27 +412,22 @@ API_TEST(unix_addr, autobind_explicit)
 	cr_assert(memcmp(&a, &b, la) == 0);
 	/* The name works like any abstract name. */
 	expect_ok(bind(fs, (struct sockaddr *)&sun, sizeof(sa_family_t)));
-	lb = sizeof(b);
-	expect_ok(getsockname(fs, (struct sockaddr *)&b, &lb));
-	expect_autobind_name(&b, lb);
+	lb = expect_autobound(fs, &b);
 	expect_ok(listen(fs, 4));
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_ok(connect(c, (struct sockaddr *)&b, lb));
-	expect_ok(close(c));
-	expect_ok(close(fa));
-	expect_ok(close(fb));
-	expect_ok(close(fs));
+	api_close_pair(c, fa);
+	api_close_pair(fb, fs);
 }
 
 API_TEST(unix_addr, no_autobind_without_passcred)
 {
 	struct sockaddr_un sun, got;
-	socklen_t len = api_sun_abstract(&sun, "rx"), glen;
-	int rx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+	socklen_t len, glen;
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	char c;
 
-	expect_ok(bind(rx, (struct sockaddr *)&sun, len));
 	cr_assert_eq(sendto(tx, "x", 1, 0, (struct sockaddr *)&sun, len), 1);
 	glen = sizeof(got);
 	expect_ok(getsockname(tx, (struct sockaddr *)&got, &glen));
@@ -435,65 +436,48 @@ API_TEST(unix_addr, no_autobind_without_passcred)
 	glen = sizeof(got);
 	cr_assert_eq(recvfrom(rx, &c, 1, 0, (struct sockaddr *)&got, &glen), 1);
 	cr_assert_eq(glen, 0);
-	expect_ok(close(rx));
-	expect_ok(close(tx));
+	api_close_pair(rx, tx);
 }
 
 API_TEST(unix_addr, autobind_on_sendto_with_passcred)
 {
 	struct sockaddr_un sun, got, src;
-	socklen_t len = api_sun_abstract(&sun, "rx"), glen, slen;
-	int rx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+	socklen_t len, glen, slen;
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
-	int one = 1;
 	char c;
 
-	expect_ok(bind(rx, (struct sockaddr *)&sun, len));
-	expect_ok(setsockopt(tx, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(tx, SO_PASSCRED, 1);
 	cr_assert_eq(sendto(tx, "x", 1, 0, (struct sockaddr *)&sun, len), 1);
-	glen = sizeof(got);
-	expect_ok(getsockname(tx, (struct sockaddr *)&got, &glen));
-	expect_autobind_name(&got, glen);
+	glen = expect_autobound(tx, &got);
 	slen = sizeof(src);
 	cr_assert_eq(recvfrom(rx, &c, 1, 0, (struct sockaddr *)&src, &slen), 1);
 	cr_assert_eq(slen, glen);
 	cr_assert(memcmp(&src, &got, glen) == 0);
-	expect_ok(close(rx));
-	expect_ok(close(tx));
+	api_close_pair(rx, tx);
 }
 
 API_TEST(unix_addr, autobind_on_connect_with_passcred)
 {
 	struct sockaddr_un sun, got;
-	socklen_t len = api_sun_abstract(&sun, "rx"), glen;
-	int rx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+	socklen_t len;
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	int l, c;
-	int one = 1;
 
-	expect_ok(bind(rx, (struct sockaddr *)&sun, len));
-	expect_ok(setsockopt(tx, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(tx, SO_PASSCRED, 1);
 	expect_ok(connect(tx, (struct sockaddr *)&sun, len));
-	glen = sizeof(got);
-	expect_ok(getsockname(tx, (struct sockaddr *)&got, &glen));
-	expect_autobind_name(&got, glen);
+	expect_autobound(tx, &got);
 
 	/* Stream connect autobinds too. */
-	len = api_sun_abstract(&sun, "listen");
-	l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
+	l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(setsockopt(c, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(c, SO_PASSCRED, 1);
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
-	glen = sizeof(got);
-	expect_ok(getsockname(c, (struct sockaddr *)&got, &glen));
-	expect_autobind_name(&got, glen);
+	expect_autobound(c, &got);
 
-	expect_ok(close(c));
-	expect_ok(close(l));
-	expect_ok(close(rx));
-	expect_ok(close(tx));
+	api_close_pair(c, l);
+	api_close_pair(rx, tx);
 }
 
 /* --- getsockname / getpeername ---------------------------------------- */
@@ -564,8 +548,7 @@ API_TEST(unix_addr, getpeername_unconnected_enotconn)
 	expect_errno(getpeername(s, (struct sockaddr *)&got, &len), ENOTCONN);
 	expect_errno(getpeername(d, (struct sockaddr *)&got, &len), ENOTCONN);
 	expect_errno(getpeername(l, (struct sockaddr *)&got, &len), ENOTCONN);
-	expect_ok(close(s));
-	expect_ok(close(d));
+	api_close_pair(s, d);
 	expect_ok(close(l));
 }
 
@@ -579,8 +562,7 @@ API_TEST(unix_addr, getpeername_socketpair_is_family_only)
 	expect_ok(getpeername(sv[0], (struct sockaddr *)&got, &len));
 	cr_assert_eq(len, sizeof(sa_family_t));
 	cr_assert_eq(got.sun_family, AF_UNIX);
-	expect_ok(close(sv[0]));
-	expect_ok(close(sv[1]));
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_addr, getpeername_dgram_connected_path)
@@ -597,8 +579,7 @@ API_TEST(unix_addr, getpeername_dgram_connected_path)
 	expect_ok(getpeername(tx, (struct sockaddr *)&got, &len));
 	cr_assert_eq(len, SUN_LEN_MIN + strlen(p) + 1);
 	cr_assert_str_eq(got.sun_path, p);
-	expect_ok(close(tx));
-	expect_ok(close(rx));
+	api_close_pair(tx, rx);
 }
 
 /* --- connect failures ------------------------------------------------- */
@@ -618,12 +599,10 @@ API_TEST(unix_addr, connect_missing_names)
 API_TEST(unix_addr, connect_regular_file_econnrefused)
 {
 	char p[108];
-	int c, f;
+	int c;
 
 	path_copy(p, "regular");
-	f = open(p, O_CREAT | O_WRONLY, 0666);
-	cr_assert(f >= 0);
-	real_close(f);
+	make_file(p, 0666);
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_errno(connect_path(c, p), ECONNREFUSED);
 	expect_ok(close(c));
@@ -638,8 +617,7 @@ API_TEST(unix_addr, connect_not_listening_econnrefused)
 	s = bound_at(SOCK_STREAM, p);
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_errno(connect_path(c, p), ECONNREFUSED);
-	expect_ok(close(c));
-	expect_ok(close(s));
+	api_close_pair(c, s);
 }
 
 API_TEST(unix_addr, connect_type_mismatch_eprototype)
@@ -661,12 +639,9 @@ API_TEST(unix_addr, connect_type_mismatch_eprototype)
 	expect_errno(connect_path(dc, ps), EPROTOTYPE);
 	q = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
 	expect_errno(connect_path(q, ps), EPROTOTYPE);
-	expect_ok(close(c));
-	expect_ok(close(dc));
-	expect_ok(close(q));
-	expect_ok(close(d));
-	expect_ok(close(l));
-	expect_ok(close(lq));
+	api_close_pair(c, dc);
+	api_close_pair(q, d);
+	api_close_pair(l, lq);
 }
 
 API_TEST(unix_addr, connect_node_of_closed_socket_econnrefused)
@@ -681,8 +656,7 @@ API_TEST(unix_addr, connect_node_of_closed_socket_econnrefused)
 	expect_errno(connect_path(c, p), ECONNREFUSED);
 	d = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	expect_errno(connect_path(d, p), ECONNREFUSED);
-	expect_ok(close(c));
-	expect_ok(close(d));
+	api_close_pair(c, d);
 }
 
 API_TEST(unix_addr, connect_bad_length_and_family)
@@ -704,6 +678,5 @@ API_TEST(unix_addr, connect_bad_length_and_family)
 		     EINVAL);
 	sun.sun_family = AF_INET;
 	expect_errno(connect(c, (struct sockaddr *)&sun, len), EINVAL);
-	expect_ok(close(c));
-	expect_ok(close(l));
+	api_close_pair(c, l);
 }

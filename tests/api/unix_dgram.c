@@ -13,21 +13,23 @@
 /* Linux's net.unix.max_dgram_qlen default; usnet must use the same. */
 #define MAX_DGRAM_QLEN 10
 
-/* A dgram socket bound to a fresh abstract name, stored in *sun. */
-static int bound(struct sockaddr_un *sun, socklen_t *len, const char *name)
-{
-	int fd = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+/* A dgram socket bound to a fresh abstract name, and that name. */
+struct peer {
+	int fd;
+	struct sockaddr_un sun;
+	socklen_t len;
+};
 
-	*len = api_sun_abstract(sun, name);
-	expect_ok(bind(fd, (struct sockaddr *)sun, *len));
-	return fd;
+static struct peer peer(const char *name)
+{
+	struct peer p;
+
+	p.fd = api_bound(SOCK_DGRAM, name, &p.sun, &p.len);
+	return p;
 }
 
-static void close_pair(int a, int b)
-{
-	expect_ok(close(a));
-	expect_ok(close(b));
-}
+/* A peer's name as the address and length arguments of a call. */
+#define ADDR(p) (struct sockaddr *)&(p).sun, (p).len
 
 API_TEST(unix_dgram, socketpair_keeps_boundaries)
 {
@@ -43,7 +45,7 @@ API_TEST(unix_dgram, socketpair_keeps_boundaries)
 	cr_assert_eq(read(sv[1], buf, sizeof(buf)), 5);
 	cr_assert(memcmp(buf, "defgh", 5) == 0);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 4);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, sendto_path_with_source_address)
@@ -71,15 +73,15 @@ API_TEST(unix_dgram, sendto_path_with_source_address)
 	cr_assert_eq(sendto(rx, "ok", 2, 0, (struct sockaddr *)&got, glen), 2);
 	cr_assert_eq(recv(tx, buf, sizeof(buf), 0), 2);
 	cr_assert(memcmp(buf, "ok", 2) == 0);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 }
 
 API_TEST(unix_dgram, sendto_abstract_with_source_address)
 {
 	struct sockaddr_un rx_sun, tx_sun, got;
 	socklen_t rlen, tlen, glen = sizeof(got);
-	int rx = bound(&rx_sun, &rlen, "rx");
-	int tx = bound(&tx_sun, &tlen, "tx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &rx_sun, &rlen);
+	int tx = api_bound(SOCK_DGRAM, "tx", &tx_sun, &tlen);
 	char buf[8];
 
 	cr_assert_eq(sendto(tx, "hi", 2, 0, (struct sockaddr *)&rx_sun, rlen),
@@ -89,7 +91,7 @@ API_TEST(unix_dgram, sendto_abstract_with_source_address)
 		     2);
 	cr_assert_eq(glen, tlen);
 	cr_assert(memcmp(&got, &tx_sun, tlen) == 0);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 }
 
 /* Surprising: an unbound sender's address has length 0, not 2. */
@@ -97,7 +99,7 @@ API_TEST(unix_dgram, unbound_sender_address_length_zero)
 {
 	struct sockaddr_un sun, got;
 	socklen_t len, glen = sizeof(got);
-	int rx = bound(&sun, &len, "rx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	struct msghdr msg;
 	struct iovec iov;
@@ -109,16 +111,12 @@ API_TEST(unix_dgram, unbound_sender_address_length_zero)
 			      &glen),
 		     1);
 	cr_assert_eq(glen, 0);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	api_msg_init(&msg, &iov, buf, sizeof(buf));
 	msg.msg_name = &got;
 	msg.msg_namelen = sizeof(got);
 	cr_assert_eq(recvmsg(rx, &msg, 0), 1);
 	cr_assert_eq(msg.msg_namelen, 0);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 }
 
 API_TEST(unix_dgram, truncation_and_msg_trunc)
@@ -134,11 +132,7 @@ API_TEST(unix_dgram, truncation_and_msg_trunc)
 	cr_assert_eq(send(sv[0], "next", 4, 0), 4);
 
 	/* Plain truncation: the rest of the datagram is lost. */
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = 3;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	api_msg_init(&msg, &iov, buf, 3);
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 3);
 	cr_assert(memcmp(buf, "abc", 3) == 0);
 	cr_assert(msg.msg_flags & MSG_TRUNC);
@@ -153,7 +147,7 @@ API_TEST(unix_dgram, truncation_and_msg_trunc)
 	iov.iov_len = sizeof(buf);
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 4);
 	cr_assert_eq(msg.msg_flags & MSG_TRUNC, 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, msg_trunc_with_peek_and_empty_buffer)
@@ -167,7 +161,7 @@ API_TEST(unix_dgram, msg_trunc_with_peek_and_empty_buffer)
 	cr_assert_eq(recv(sv[1], NULL, 0, MSG_PEEK | MSG_TRUNC), 10);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_TRUNC), 10);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, msg_peek_keeps_boundaries)
@@ -185,7 +179,7 @@ API_TEST(unix_dgram, msg_peek_keeps_boundaries)
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_PEEK), 5);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 5);
 	cr_assert(memcmp(buf, "defgh", 5) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -196,42 +190,36 @@ API_TEST(unix_dgram, msg_peek_keeps_boundaries)
 API_TEST(unix_dgram, so_peek_off)
 {
 	char buf[16];
-	int sv[2], off = 0;
-	socklen_t olen = sizeof(off);
+	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)));
+	api_set_int(sv[1], SO_PEEK_OFF, 0);
 	cr_assert_eq(send(sv[0], "abc", 3, 0), 3);
 	cr_assert_eq(send(sv[0], "defgh", 5, 0), 5);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "ab", 2) == 0);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 1);
 	cr_assert_eq(buf[0], 'c');
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 3);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 3);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_PEEK), 5);
 	cr_assert(memcmp(buf, "defgh", 5) == 0);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 8);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 8);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT),
 		     EAGAIN);
 	/* A normal read ignores the offset and takes the first datagram. */
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 3);
 	cr_assert(memcmp(buf, "abc", 3) == 0);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 5);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 5);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 5);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 0);
-	close_pair(sv[0], sv[1]);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 0);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, connect_then_send_without_address)
 {
 	struct sockaddr_un sun, got;
 	socklen_t len, glen = sizeof(got);
-	int rx = bound(&sun, &len, "rx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	char buf[8];
 
@@ -244,51 +232,47 @@ API_TEST(unix_dgram, connect_then_send_without_address)
 	cr_assert(memcmp(buf, "one", 3) == 0);
 	cr_assert_eq(recv(rx, buf, sizeof(buf), 0), 3);
 	cr_assert(memcmp(buf, "two", 3) == 0);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 }
 
 /* sendto() with an address on a connected dgram socket is allowed. */
 API_TEST(unix_dgram, sendto_other_address_while_connected)
 {
-	struct sockaddr_un sa, sb;
-	socklen_t la, lb;
-	int a = bound(&sa, &la, "a");
-	int b = bound(&sb, &lb, "b");
+	struct peer a = peer("a"), b = peer("b");
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	char buf[8];
 
-	expect_ok(connect(tx, (struct sockaddr *)&sa, la));
-	cr_assert_eq(sendto(tx, "to-b", 4, 0, (struct sockaddr *)&sb, lb), 4);
+	expect_ok(connect(tx, ADDR(a)));
+	cr_assert_eq(sendto(tx, "to-b", 4, 0, ADDR(b)), 4);
 	cr_assert_eq(send(tx, "to-a", 4, 0), 4);
-	cr_assert_eq(recv(b, buf, sizeof(buf), MSG_DONTWAIT), 4);
+	cr_assert_eq(recv(b.fd, buf, sizeof(buf), MSG_DONTWAIT), 4);
 	cr_assert(memcmp(buf, "to-b", 4) == 0);
-	cr_assert_eq(recv(a, buf, sizeof(buf), MSG_DONTWAIT), 4);
+	cr_assert_eq(recv(a.fd, buf, sizeof(buf), MSG_DONTWAIT), 4);
 	cr_assert(memcmp(buf, "to-a", 4) == 0);
-	close_pair(a, b);
+	api_close_pair(a.fd, b.fd);
 	expect_ok(close(tx));
 }
 
 API_TEST(unix_dgram, reconnect_to_other_address)
 {
-	struct sockaddr_un sa, sb, got;
-	socklen_t la, lb, glen = sizeof(got);
-	int a = bound(&sa, &la, "a");
-	int b = bound(&sb, &lb, "b");
+	struct peer a = peer("a"), b = peer("b");
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
+	struct sockaddr_un got;
+	socklen_t glen = sizeof(got);
 	char buf[8];
 
-	expect_ok(connect(tx, (struct sockaddr *)&sa, la));
+	expect_ok(connect(tx, ADDR(a)));
 	cr_assert_eq(send(tx, "1", 1, 0), 1);
-	expect_ok(connect(tx, (struct sockaddr *)&sb, lb));
+	expect_ok(connect(tx, ADDR(b)));
 	cr_assert_eq(send(tx, "2", 1, 0), 1);
 	expect_ok(getpeername(tx, (struct sockaddr *)&got, &glen));
-	cr_assert(glen == lb && memcmp(&got, &sb, lb) == 0);
-	cr_assert_eq(recv(a, buf, sizeof(buf), MSG_DONTWAIT), 1);
+	cr_assert(glen == b.len && memcmp(&got, &b.sun, b.len) == 0);
+	cr_assert_eq(recv(a.fd, buf, sizeof(buf), MSG_DONTWAIT), 1);
 	cr_assert_eq(buf[0], '1');
-	expect_errno(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	cr_assert_eq(recv(b, buf, sizeof(buf), MSG_DONTWAIT), 1);
+	expect_errno(recv(a.fd, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(recv(b.fd, buf, sizeof(buf), MSG_DONTWAIT), 1);
 	cr_assert_eq(buf[0], '2');
-	close_pair(a, b);
+	api_close_pair(a.fd, b.fd);
 	expect_ok(close(tx));
 }
 
@@ -298,22 +282,18 @@ API_TEST(unix_dgram, reconnect_to_other_address)
  */
 API_TEST(unix_dgram, connected_receiver_refuses_others_eperm)
 {
-	struct sockaddr_un sa, sb, sc;
-	socklen_t la, lb, lc;
-	int a = bound(&sa, &la, "a");
-	int b = bound(&sb, &lb, "b");
-	int c = bound(&sc, &lc, "c");
+	struct peer a = peer("a"), b = peer("b"), c = peer("c");
 	char buf[8];
 
-	expect_ok(connect(a, (struct sockaddr *)&sb, lb));
-	expect_errno(sendto(c, "x", 1, 0, (struct sockaddr *)&sa, la), EPERM);
-	expect_errno(connect(c, (struct sockaddr *)&sa, la), EPERM);
+	expect_ok(connect(a.fd, ADDR(b)));
+	expect_errno(sendto(c.fd, "x", 1, 0, ADDR(a)), EPERM);
+	expect_errno(connect(c.fd, ADDR(a)), EPERM);
 	/* The peer itself may send without connecting back. */
-	cr_assert_eq(sendto(b, "y", 1, 0, (struct sockaddr *)&sa, la), 1);
-	cr_assert_eq(recv(a, buf, sizeof(buf), MSG_DONTWAIT), 1);
+	cr_assert_eq(sendto(b.fd, "y", 1, 0, ADDR(a)), 1);
+	cr_assert_eq(recv(a.fd, buf, sizeof(buf), MSG_DONTWAIT), 1);
 	cr_assert_eq(buf[0], 'y');
-	close_pair(a, b);
-	expect_ok(close(c));
+	api_close_pair(a.fd, b.fd);
+	expect_ok(close(c.fd));
 }
 
 /*
@@ -322,19 +302,15 @@ API_TEST(unix_dgram, connected_receiver_refuses_others_eperm)
  */
 API_TEST(unix_dgram, reconnect_purges_receive_queue)
 {
-	struct sockaddr_un sa, sb, sc;
-	socklen_t la, lb, lc;
-	int a = bound(&sa, &la, "a");
-	int b = bound(&sb, &lb, "b");
-	int c = bound(&sc, &lc, "c");
+	struct peer a = peer("a"), b = peer("b"), c = peer("c");
 	char buf[8];
 
-	expect_ok(connect(a, (struct sockaddr *)&sb, lb));
-	cr_assert_eq(sendto(b, "lost", 4, 0, (struct sockaddr *)&sa, la), 4);
-	expect_ok(connect(a, (struct sockaddr *)&sc, lc));
-	expect_errno(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(a, b);
-	expect_ok(close(c));
+	expect_ok(connect(a.fd, ADDR(b)));
+	cr_assert_eq(sendto(b.fd, "lost", 4, 0, ADDR(a)), 4);
+	expect_ok(connect(a.fd, ADDR(c)));
+	expect_errno(recv(a.fd, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	api_close_pair(a.fd, b.fd);
+	expect_ok(close(c.fd));
 }
 
 API_TEST(unix_dgram, disconnect_with_af_unspec)
@@ -342,7 +318,7 @@ API_TEST(unix_dgram, disconnect_with_af_unspec)
 	struct sockaddr_un sun, got;
 	struct sockaddr unspec;
 	socklen_t len, glen = sizeof(got);
-	int rx = bound(&sun, &len, "rx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	char buf[8];
 
@@ -356,7 +332,7 @@ API_TEST(unix_dgram, disconnect_with_af_unspec)
 	cr_assert_eq(sendto(tx, "y", 1, 0, (struct sockaddr *)&sun, len), 1);
 	expect_ok(connect(tx, &unspec, sizeof(unspec)));
 	cr_assert_eq(recv(rx, buf, sizeof(buf), MSG_DONTWAIT), 1);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 }
 
 /* Surprising: no destination gives ENOTCONN, not EDESTADDRREQ. */
@@ -414,7 +390,7 @@ API_TEST(unix_dgram, peer_closed_econnrefused_then_enotconn)
 {
 	struct sockaddr_un sun, got;
 	socklen_t len, glen = sizeof(got);
-	int rx = bound(&sun, &len, "rx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
 	int sv[2];
 
@@ -435,14 +411,12 @@ API_TEST(unix_dgram, peer_closed_econnrefused_then_enotconn)
 /* A datagram must fit in SO_SNDBUF minus 32 bytes, or EMSGSIZE. */
 API_TEST(unix_dgram, emsgsize_over_sndbuf)
 {
-	int sv[2], sndbuf = 4096;
-	socklen_t slen = sizeof(sndbuf);
+	int sv[2], sndbuf;
 	char *big;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
-			     sizeof(sndbuf)));
-	expect_ok(getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &slen));
+	api_set_int(sv[0], SO_SNDBUF, 4096);
+	sndbuf = api_get_int(sv[0], SO_SNDBUF);
 	cr_assert_eq(sndbuf, 8192);
 	big = calloc(1, sndbuf);
 	cr_assert(big);
@@ -451,26 +425,24 @@ API_TEST(unix_dgram, emsgsize_over_sndbuf)
 	cr_assert_eq(send(sv[0], big, sndbuf - 32, 0), sndbuf - 32);
 	cr_assert_eq(recv(sv[1], big, sndbuf, 0), sndbuf - 32);
 	free(big);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, zero_length_datagrams)
 {
 	struct sockaddr_un sun, got;
 	socklen_t len, glen;
-	int rx = bound(&sun, &len, "rx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	struct sockaddr_un tsun;
 	socklen_t tlen;
-	int tx = bound(&tsun, &tlen, "tx");
-	struct pollfd pfd = { .fd = rx, .events = POLLIN };
+	int tx = api_bound(SOCK_DGRAM, "tx", &tsun, &tlen);
 	char buf[4];
 	int n = -1;
 
 	cr_assert_eq(sendto(tx, NULL, 0, 0, (struct sockaddr *)&sun, len), 0);
 	cr_assert_eq(sendto(tx, "x", 1, 0, (struct sockaddr *)&sun, len), 1);
 	/* An empty datagram is a datagram: readable, FIONREAD 0. */
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert(pfd.revents & POLLIN);
+	cr_assert(api_revents(rx, POLLIN) & POLLIN);
 	expect_ok(ioctl(rx, FIONREAD, &n));
 	cr_assert_eq(n, 0);
 	glen = sizeof(got);
@@ -480,7 +452,7 @@ API_TEST(unix_dgram, zero_length_datagrams)
 	cr_assert_eq(glen, tlen);
 	cr_assert_eq(recv(rx, buf, sizeof(buf), MSG_DONTWAIT), 1);
 	expect_errno(recv(rx, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 }
 
 /* FIONREAD on a dgram socket is the size of the first datagram only. */
@@ -495,7 +467,7 @@ API_TEST(unix_dgram, fionread_first_datagram)
 	cr_assert_eq(send(sv[0], "defgh", 5, 0), 5);
 	expect_ok(ioctl(sv[1], FIONREAD, &n));
 	cr_assert_eq(n, 3);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -507,15 +479,14 @@ API_TEST(unix_dgram, receive_queue_limit)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int rx = bound(&sun, &len, "rx");
+	int rx = api_bound(SOCK_DGRAM, "rx", &sun, &len);
 	int tx = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0));
 	int other = (int)expect_ok(socket(AF_UNIX, SOCK_DGRAM, 0));
-	struct pollfd pfd = { .fd = tx, .events = POLLOUT };
 	char buf[4];
 	int i;
 
 	expect_ok(connect(tx, (struct sockaddr *)&sun, len));
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
+	cr_assert_neq(api_revents(tx, POLLOUT), 0);
 	for (i = 0; i < MAX_DGRAM_QLEN + 1; i++)
 		cr_assert_eq(send(tx, "x", 1, 0), 1, "datagram %d: %s", i,
 			     strerror(errno));
@@ -523,14 +494,13 @@ API_TEST(unix_dgram, receive_queue_limit)
 	expect_errno(sendto(other, "x", 1, MSG_DONTWAIT,
 			    (struct sockaddr *)&sun, len),
 		     EAGAIN);
-	cr_assert_eq(poll(&pfd, 1, 0), 0);
+	cr_assert_eq(api_revents(tx, POLLOUT), 0);
 	/* One read makes room for one more. */
 	cr_assert_eq(recv(rx, buf, sizeof(buf), 0), 1);
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert(pfd.revents & POLLOUT);
+	cr_assert(api_revents(tx, POLLOUT) & POLLOUT);
 	cr_assert_eq(send(tx, "x", 1, 0), 1);
 	expect_errno(send(tx, "x", 1, 0), EAGAIN);
-	close_pair(rx, tx);
+	api_close_pair(rx, tx);
 	expect_ok(close(other));
 }
 
@@ -546,7 +516,7 @@ API_TEST(unix_dgram, socketpair_not_limited_by_qlen)
 	for (i = 0; i < 4 * MAX_DGRAM_QLEN; i++)
 		cr_assert_eq(send(sv[0], "x", 1, MSG_DONTWAIT), 1,
 			     "datagram %d: %s", i, strerror(errno));
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, sendmmsg_recvmmsg)
@@ -583,7 +553,7 @@ API_TEST(unix_dgram, sendmmsg_recvmmsg)
 		cr_assert(memcmp(bufs[i], words[i], strlen(words[i])) == 0);
 	}
 	expect_errno(recvmmsg(sv[1], in, 4, MSG_DONTWAIT, NULL), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_dgram, recvmmsg_waitforone)
@@ -606,5 +576,5 @@ API_TEST(unix_dgram, recvmmsg_waitforone)
 	/* Blocks for the first only, then takes what is there. */
 	cr_assert_eq(recvmmsg(sv[1], in, 4, MSG_WAITFORONE, NULL), 2);
 	cr_assert(memcmp(bufs[1], "two", 3) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }

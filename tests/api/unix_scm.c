@@ -22,23 +22,15 @@ static union {
 	char buf[CMSG_SPACE(sizeof(int) * (SCM_MAX_FD + 1))];
 } ctl_out, ctl_in;
 
-static void close_pair(int a, int b)
-{
-	expect_ok(close(a));
-	expect_ok(close(b));
-}
-
 /* Send one byte of data with a control message of n ints at level/type. */
 static ssize_t send_cmsg(int fd, int level, int type, const int *data, int n)
 {
-	struct iovec iov = { (void *)"x", 1 };
 	struct msghdr msg;
+	struct iovec iov;
 	struct cmsghdr *c;
 
-	memset(&msg, 0, sizeof(msg));
+	api_msg_init(&msg, &iov, (void *)"x", 1);
 	memset(&ctl_out, 0, sizeof(ctl_out));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	msg.msg_control = ctl_out.buf;
 	msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
 	c = CMSG_FIRSTHDR(&msg);
@@ -69,12 +61,8 @@ static int recv_fds(int fd, int *fds, int max, size_t ctl_len, int rflags,
 	char data[16];
 	int n = 0;
 
-	memset(&msg, 0, sizeof(msg));
+	api_msg_init(&msg, &iov, data, sizeof(data));
 	memset(&ctl_in, 0, sizeof(ctl_in));
-	iov.iov_base = data;
-	iov.iov_len = sizeof(data);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	msg.msg_control = ctl_len ? ctl_in.buf : NULL;
 	msg.msg_controllen = ctl_len;
 	last_len = recvmsg(fd, &msg, rflags);
@@ -95,6 +83,25 @@ static int recv_fds(int fd, int *fds, int max, size_t ctl_len, int rflags,
 	return n;
 }
 
+/* The channel sv of the given type, and a stream pair p to pass over it. */
+static void open_pairs(int type, int sv[2], int p[2])
+{
+	expect_ok(socketpair(AF_UNIX, type, 0, sv));
+	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+}
+
+static void close_pairs(int sv[2], int p[2])
+{
+	api_close_pair(p[0], p[1]);
+	api_close_pair(sv[0], sv[1]);
+}
+
+/* recv_fds() with room for exactly one descriptor. */
+static int recv_fd(int fd, int *got, int rflags, int *flags)
+{
+	return recv_fds(fd, got, 1, CMSG_SPACE(sizeof(int)), rflags, flags);
+}
+
 static void expect_link(int a, int b)
 {
 	char buf[8];
@@ -110,20 +117,17 @@ API_TEST(unix_scm, pass_one_socket)
 {
 	int sv[2], p[2], got = -1, flags = 0;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_STREAM, sv, p);
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	/* The socket in flight outlives the sender's descriptor. */
 	expect_ok(close(p[1]));
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags),
-		     1);
+	cr_assert_eq(recv_fd(sv[1], &got, 0, &flags), 1);
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
 	cr_assert_geq(got, 0);
 	expect_link(p[0], got);
 	expect_link(got, p[0]);
-	close_pair(p[0], got);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(p[0], got);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, pass_several_in_order)
@@ -146,9 +150,9 @@ API_TEST(unix_scm, pass_several_in_order)
 		cr_assert_eq(recv(got[i], &r, 1, MSG_DONTWAIT), 1);
 		cr_assert_eq(r, c);
 		expect_ok(close(got[i]));
-		close_pair(p[i][0], p[i][1]);
+		api_close_pair(p[i][0], p[i][1]);
 	}
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, received_fd_is_lowest_free)
@@ -160,34 +164,26 @@ API_TEST(unix_scm, received_fd_is_lowest_free)
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
 	expect_ok(close(hole));
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags),
-		     1);
+	cr_assert_eq(recv_fd(sv[1], &got, 0, &flags), 1);
 	cr_assert_eq(got, hole);
 	expect_ok(close(got));
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 API_TEST(unix_scm, msg_cmsg_cloexec)
 {
 	int sv[2], p[2], a = -1, b = -1, flags;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_STREAM, sv, p);
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
-	cr_assert_eq(recv_fds(sv[1], &a, 1, CMSG_SPACE(sizeof(int)),
-			      MSG_CMSG_CLOEXEC, &flags),
-		     1);
+	cr_assert_eq(recv_fd(sv[1], &a, MSG_CMSG_CLOEXEC, &flags), 1);
 	cr_assert(fcntl(a, F_GETFD) & FD_CLOEXEC);
-	cr_assert_eq(recv_fds(sv[1], &b, 1, CMSG_SPACE(sizeof(int)), 0, &flags),
-		     1);
+	cr_assert_eq(recv_fd(sv[1], &b, 0, &flags), 1);
 	cr_assert_eq(fcntl(b, F_GETFD) & FD_CLOEXEC, 0);
 	expect_ok(close(a));
 	expect_ok(close(b));
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 API_TEST(unix_scm, bad_fd_ebadf)
@@ -195,8 +191,7 @@ API_TEST(unix_scm, bad_fd_ebadf)
 	int sv[2], p[2], bad[2];
 	char c;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_STREAM, sv, p);
 	bad[0] = -1;
 	expect_errno(send_fds(sv[0], bad, 1), EBADF);
 	bad[0] = 999;
@@ -206,8 +201,7 @@ API_TEST(unix_scm, bad_fd_ebadf)
 	bad[1] = 998;
 	expect_errno(send_fds(sv[0], bad, 2), EBADF);
 	expect_errno(recv(sv[1], &c, 1, MSG_DONTWAIT), EAGAIN);
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 API_TEST(unix_scm, scm_max_fd_limit)
@@ -215,8 +209,7 @@ API_TEST(unix_scm, scm_max_fd_limit)
 	static int fds[SCM_MAX_FD + 1], got[SCM_MAX_FD + 1];
 	int sv[2], p[2], i, flags;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_DGRAM, sv, p);
 	/* The same descriptor many times over is fine. */
 	for (i = 0; i <= SCM_MAX_FD; i++)
 		fds[i] = p[1];
@@ -230,8 +223,7 @@ API_TEST(unix_scm, scm_max_fd_limit)
 		cr_assert_neq(got[i], p[1]);
 		expect_ok(close(got[i]));
 	}
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 /*
@@ -266,7 +258,7 @@ API_TEST(unix_scm, ctrunc_closes_descriptors_that_do_not_fit)
 		expect_ok(close(got[i]));
 	for (i = 0; i < 4; i++)
 		expect_ok(close(p[i][0]));
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, ctrunc_without_room_for_a_header)
@@ -276,8 +268,7 @@ API_TEST(unix_scm, ctrunc_without_room_for_a_header)
 	struct iovec iov;
 	char c;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_STREAM, sv, p);
 	pair[0] = p[1];
 	pair[1] = p[1];
 
@@ -289,11 +280,7 @@ API_TEST(unix_scm, ctrunc_without_room_for_a_header)
 
 	/* A buffer smaller than a cmsghdr: controllen comes back 0. */
 	cr_assert_eq(send_fds(sv[0], pair, 2), 1);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &c;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	api_msg_init(&msg, &iov, &c, 1);
 	msg.msg_control = ctl_in.buf;
 	msg.msg_controllen = sizeof(struct cmsghdr) - 1;
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 1);
@@ -307,8 +294,7 @@ API_TEST(unix_scm, ctrunc_without_room_for_a_header)
 		     1);
 	cr_assert(flags & MSG_CTRUNC);
 	expect_ok(close(got));
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 API_TEST(unix_scm, pass_epoll_fd)
@@ -316,16 +302,13 @@ API_TEST(unix_scm, pass_epoll_fd)
 	struct epoll_event ev = { .events = EPOLLIN }, out;
 	int sv[2], p[2], ep, got = -1, flags;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_DGRAM, sv, p);
 	ep = (int)expect_ok(epoll_create1(0));
 	ev.data.u32 = 42;
 	expect_ok(epoll_ctl(ep, EPOLL_CTL_ADD, p[1], &ev));
 	cr_assert_eq(send_fds(sv[0], &ep, 1), 1);
 	expect_ok(close(ep));
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags),
-		     1);
+	cr_assert_eq(recv_fd(sv[1], &got, 0, &flags), 1);
 	/* The same epoll instance, with its interest list. */
 	cr_assert_eq(epoll_wait(got, &out, 1, 0), 0);
 	cr_assert_eq(send(p[0], "x", 1, 0), 1);
@@ -333,8 +316,7 @@ API_TEST(unix_scm, pass_epoll_fd)
 	cr_assert_eq(out.data.u32, 42);
 	expect_errno(epoll_ctl(got, EPOLL_CTL_ADD, p[1], &ev), EEXIST);
 	expect_ok(close(got));
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 /* MSG_PEEK installs (duplicates of) the descriptors too. */
@@ -342,21 +324,16 @@ API_TEST(unix_scm, peek_installs_descriptors)
 {
 	int sv[2], p[2], a = -1, b = -1, flags;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_DGRAM, sv, p);
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
-	cr_assert_eq(recv_fds(sv[1], &a, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK,
-			      &flags),
-		     1);
-	cr_assert_eq(recv_fds(sv[1], &b, 1, CMSG_SPACE(sizeof(int)), 0, &flags),
-		     1);
+	cr_assert_eq(recv_fd(sv[1], &a, MSG_PEEK, &flags), 1);
+	cr_assert_eq(recv_fd(sv[1], &b, 0, &flags), 1);
 	cr_assert_neq(a, b);
 	expect_link(p[0], a);
 	expect_link(p[0], b);
 	expect_ok(close(a));
 	expect_ok(close(b));
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 /*
@@ -369,8 +346,7 @@ API_TEST(unix_scm, stream_read_stops_after_descriptors)
 	int sv[2], p[2], got[2], flags;
 	char buf[8];
 
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_STREAM, sv, p);
 	cr_assert_eq(send(sv[0], "ab", 2, 0), 2);
 	cr_assert_eq(send_fds(sv[0], &p[1], 1), 1);
 	cr_assert_eq(send(sv[0], "cd", 2, 0), 2);
@@ -395,8 +371,7 @@ API_TEST(unix_scm, stream_read_stops_after_descriptors)
 	cr_assert_eq(last_len, 1);
 	expect_ok(close(got[0]));
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 API_TEST(unix_scm, zero_descriptors_is_no_message)
@@ -405,11 +380,9 @@ API_TEST(unix_scm, zero_descriptors_is_no_message)
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	cr_assert_eq(send_fds(sv[0], NULL, 0), 1);
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags),
-		     0);
+	cr_assert_eq(recv_fd(sv[1], &got, 0, &flags), 0);
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A socket queued in its own receive queue, then closed: only GC frees it. */
@@ -420,14 +393,14 @@ API_TEST(unix_scm, gc_socket_in_its_own_queue)
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	cr_assert_eq(send_fds(sv[0], &sv[1], 1), 1);
 	cr_assert_eq(send_fds(sv[1], &sv[0], 1), 1);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, gc_cycle_between_pairs)
 {
 	int a[2], b[2], l, c, s;
 	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "gc");
+	socklen_t len;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, a));
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, b));
@@ -435,17 +408,15 @@ API_TEST(unix_scm, gc_cycle_between_pairs)
 	cr_assert_eq(send_fds(a[0], b, 2), 1);
 	cr_assert_eq(send_fds(b[0], a, 2), 1);
 	/* Plus a listener with a pending connection that holds the lot. */
-	l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
+	l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	s = l;
 	cr_assert_eq(send_fds(c, &s, 1), 1);
 	cr_assert_eq(send_fds(a[0], &c, 1), 1);
-	close_pair(a[0], a[1]);
-	close_pair(b[0], b[1]);
-	close_pair(l, c);
+	api_close_pair(a[0], a[1]);
+	api_close_pair(b[0], b[1]);
+	api_close_pair(l, c);
 }
 
 /* --- SCM_CREDENTIALS --------------------------------------------------- */
@@ -459,12 +430,8 @@ static struct ucred recv_creds(int fd, size_t ctl_len, int *flags)
 	struct iovec iov;
 	char data[16];
 
-	memset(&msg, 0, sizeof(msg));
+	api_msg_init(&msg, &iov, data, sizeof(data));
 	memset(&ctl_in, 0, sizeof(ctl_in));
-	iov.iov_base = data;
-	iov.iov_len = sizeof(data);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	msg.msg_control = ctl_in.buf;
 	msg.msg_controllen = ctl_len;
 	cr_assert_geq(recvmsg(fd, &msg, MSG_DONTWAIT), 0, "recvmsg: %s",
@@ -490,7 +457,7 @@ static ssize_t send_creds(int fd, pid_t pid, uid_t uid, gid_t gid)
 
 API_TEST(unix_scm, passcred_without_sender_cmsg)
 {
-	int sv[2], one = 1, flags;
+	int sv[2], flags;
 	struct ucred uc;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
@@ -498,35 +465,32 @@ API_TEST(unix_scm, passcred_without_sender_cmsg)
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, -1);
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(sv[1], SO_PASSCRED, 1);
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, getpid());
 	cr_assert_eq(uc.uid, getuid());
 	cr_assert_eq(uc.gid, getgid());
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 
 	/* Stream sockets too. */
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(sv[1], SO_PASSCRED, 1);
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, getpid());
 	cr_assert_eq(uc.uid, getuid());
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, sender_supplies_credentials)
 {
-	int sv[2], one = 1, flags;
+	int sv[2], flags;
 	struct ucred uc;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(sv[1], SO_PASSCRED, 1);
 	cr_assert_eq(send_creds(sv[0], getpid(), getuid(), getgid()), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
 	cr_assert_eq(uc.pid, getpid());
@@ -540,17 +504,16 @@ API_TEST(unix_scm, sender_supplies_credentials)
 	cr_assert_eq(uc.gid, 54321);
 	/* ...but not a pid that does not exist. */
 	expect_errno(send_creds(sv[0], 0x3fffffff, 0, 0), ESRCH);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, unprivileged_credentials_checked_eperm)
 {
-	int sv[2], one = 1, flags;
+	int sv[2], flags;
 	struct ucred uc;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(sv[1], SO_PASSCRED, 1);
 	api_drop_privileges();
 	cr_assert_eq(send_creds(sv[0], getpid(), getuid(), getgid()), 1);
 	uc = recv_creds(sv[1], CMSG_SPACE(sizeof(uc)), &flags);
@@ -562,32 +525,27 @@ API_TEST(unix_scm, unprivileged_credentials_checked_eperm)
 	expect_errno(send_creds(sv[0], getpid(), getuid(), 0), EPERM);
 	/* EPERM comes before the pid lookup. */
 	expect_errno(send_creds(sv[0], 0x3fffffff, getuid(), getgid()), EPERM);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_scm, credentials_ctrunc)
 {
-	int sv[2], one = 1, flags = 0;
+	int sv[2], flags = 0;
 	struct msghdr msg;
 	struct iovec iov;
 	char c;
 
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	api_set_int(sv[1], SO_PASSCRED, 1);
 	cr_assert_eq(send(sv[0], "a", 1, 0), 1);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &c;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	api_msg_init(&msg, &iov, &c, 1);
 	msg.msg_control = ctl_in.buf;
 	msg.msg_controllen = CMSG_LEN(sizeof(struct ucred)) - 4;
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 1);
 	flags = msg.msg_flags;
 	cr_assert(flags & MSG_CTRUNC);
 	cr_assert_eq(msg.msg_controllen, CMSG_LEN(sizeof(struct ucred)) - 4);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* --- control message validation ---------------------------------------- */
@@ -600,28 +558,22 @@ API_TEST(unix_scm, bad_level_ignored_bad_type_einval)
 {
 	int sv[2], p[2], got, flags = 0;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_DGRAM, sv, p);
 	cr_assert_eq(send_cmsg(sv[0], 0 /* SOL_IP */, SCM_RIGHTS, &p[1], 1), 1);
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags),
-		     0);
+	cr_assert_eq(recv_fd(sv[1], &got, 0, &flags), 0);
 	expect_errno(send_cmsg(sv[0], SOL_SOCKET, 99, &p[1], 1), EINVAL);
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 static ssize_t send_raw_cmsg(int fd, size_t controllen, size_t cmsg_len,
 			     int type, int payload)
 {
-	struct iovec iov = { (void *)"x", 1 };
-	struct msghdr msg;
 	struct cmsghdr *c = &ctl_out.align;
+	struct msghdr msg;
+	struct iovec iov;
 
-	memset(&msg, 0, sizeof(msg));
+	api_msg_init(&msg, &iov, (void *)"x", 1);
 	memset(&ctl_out, 0, sizeof(ctl_out));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	msg.msg_control = ctl_out.buf;
 	msg.msg_controllen = controllen;
 	c->cmsg_level = SOL_SOCKET;
@@ -636,8 +588,7 @@ API_TEST(unix_scm, cmsg_len_invalid_einval)
 	int sv[2], p[2];
 	char c;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_DGRAM, sv, p);
 	/* Shorter than a header. */
 	expect_errno(send_raw_cmsg(sv[0], CMSG_SPACE(sizeof(int)),
 				   sizeof(struct cmsghdr) - 1, SCM_RIGHTS,
@@ -657,8 +608,7 @@ API_TEST(unix_scm, cmsg_len_invalid_einval)
 				   SCM_CREDENTIALS, getpid()),
 		     EINVAL);
 	expect_errno(recv(sv[1], &c, 1, MSG_DONTWAIT), EAGAIN);
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }
 
 /*
@@ -669,15 +619,11 @@ API_TEST(unix_scm, controllen_below_header_ignored)
 {
 	int sv[2], p[2], got, flags = 0;
 
-	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	open_pairs(SOCK_DGRAM, sv, p);
 	cr_assert_eq(send_raw_cmsg(sv[0], sizeof(struct cmsghdr) - 1,
 				   CMSG_LEN(sizeof(int)), SCM_RIGHTS, p[1]),
 		     1);
-	cr_assert_eq(recv_fds(sv[1], &got, 1, CMSG_SPACE(sizeof(int)), 0,
-			      &flags),
-		     0);
+	cr_assert_eq(recv_fd(sv[1], &got, 0, &flags), 0);
 	cr_assert_eq(flags & MSG_CTRUNC, 0);
-	close_pair(p[0], p[1]);
-	close_pair(sv[0], sv[1]);
+	close_pairs(sv, p);
 }

@@ -8,42 +8,15 @@
  */
 #include "api.h"
 
-static void close_pair(int a, int b)
-{
-	expect_ok(close(a));
-	expect_ok(close(b));
-}
-
-static volatile sig_atomic_t sigpipes;
-
-static void on_sigpipe(int sig)
-{
-	(void)sig;
-	sigpipes++;
-}
-
-static void count_sigpipe(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigpipe;
-	sigemptyset(&sa.sa_mask);
-	cr_assert(sigaction(SIGPIPE, &sa, NULL) == 0);
-	sigpipes = 0;
-}
-
 API_TEST(unix_seqpacket, listen_accept_records)
 {
 	struct sockaddr_un sun, got;
-	socklen_t len = api_sun_abstract(&sun, "listen"), glen = sizeof(got);
-	int l = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
+	socklen_t len, glen = sizeof(got);
+	int l = api_listener(SOCK_SEQPACKET, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
 	char buf[16];
 	int a;
 
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	a = (int)expect_ok(accept(l, (struct sockaddr *)&got, &glen));
 	cr_assert_eq(glen, sizeof(sa_family_t));
@@ -58,7 +31,7 @@ API_TEST(unix_seqpacket, listen_accept_records)
 	cr_assert(memcmp(buf, "defgh", 5) == 0);
 	cr_assert_eq(write(a, "reply", 5), 5);
 	cr_assert_eq(read(c, buf, sizeof(buf)), 5);
-	close_pair(c, a);
+	api_close_pair(c, a);
 	expect_ok(close(l));
 }
 
@@ -75,7 +48,7 @@ API_TEST(unix_seqpacket, socketpair_records)
 	cr_assert(memcmp(buf, "one", 3) == 0);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 4);
 	cr_assert(memcmp(buf, "two!", 4) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_seqpacket, truncation_and_msg_trunc)
@@ -89,11 +62,7 @@ API_TEST(unix_seqpacket, truncation_and_msg_trunc)
 	cr_assert_eq(send(sv[0], "0123456789", 10, 0), 10);
 	cr_assert_eq(send(sv[0], "abcdefghij", 10, 0), 10);
 	cr_assert_eq(send(sv[0], "end", 3, 0), 3);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = 4;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	api_msg_init(&msg, &iov, buf, 4);
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 4);
 	cr_assert(msg.msg_flags & MSG_TRUNC);
 	cr_assert(memcmp(buf, "0123", 4) == 0);
@@ -106,7 +75,7 @@ API_TEST(unix_seqpacket, truncation_and_msg_trunc)
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 3);
 	cr_assert_eq(msg.msg_flags & MSG_TRUNC, 0);
 	cr_assert(memcmp(buf, "end", 3) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A zero-byte read consumes (and discards) a whole record. */
@@ -119,7 +88,7 @@ API_TEST(unix_seqpacket, zero_byte_read_discards_record)
 	cr_assert_eq(send(sv[0], "abc", 3, 0), 3);
 	cr_assert_eq(recv(sv[1], buf, 0, MSG_DONTWAIT), 0);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -137,36 +106,29 @@ API_TEST(unix_seqpacket, msg_eor_and_oob)
 	cr_assert_eq(send(sv[0], "abc", 3, MSG_EOR), 3);
 	cr_assert_eq(send(sv[0], "def", 3, 0), 3);
 	expect_errno(send(sv[0], "x", 1, MSG_OOB), EOPNOTSUPP);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	api_msg_init(&msg, &iov, buf, sizeof(buf));
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 3);
 	cr_assert_eq(msg.msg_flags, 0);
 	cr_assert_eq(recvmsg(sv[1], &msg, 0), 3);
 	cr_assert_eq(msg.msg_flags, 0);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_seqpacket, zero_length_record)
 {
-	struct pollfd pfd;
 	char buf[8];
 	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	cr_assert_eq(send(sv[0], "", 0, 0), 0);
 	cr_assert_eq(send(sv[0], "x", 1, 0), 1);
-	pfd.fd = sv[1];
-	pfd.events = POLLIN;
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
+	cr_assert_neq(api_revents(sv[1], POLLIN), 0);
 	/* Reads as 0, like EOF, but the connection is fine. */
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 0);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 1);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* FIONREAD counts every queued record, not only the first. */
@@ -179,23 +141,21 @@ API_TEST(unix_seqpacket, fionread_sums_records)
 	cr_assert_eq(send(sv[0], "defgh", 5, 0), 5);
 	expect_ok(ioctl(sv[1], FIONREAD, &n));
 	cr_assert_eq(n, 8);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_seqpacket, eof_after_peer_close)
 {
-	struct pollfd pfd;
 	char buf[8];
+	short rev;
 	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	cr_assert_eq(send(sv[1], "last", 4, 0), 4);
 	expect_ok(close(sv[1]));
-	pfd.fd = sv[0];
-	pfd.events = POLLIN | POLLRDHUP;
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert(pfd.revents & POLLHUP);
-	cr_assert(pfd.revents & POLLRDHUP);
+	rev = api_revents(sv[0], POLLIN | POLLRDHUP);
+	cr_assert(rev & POLLHUP);
+	cr_assert(rev & POLLRDHUP);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 4);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 0);
 	/* EOF, not EAGAIN, even when nonblocking. */
@@ -208,12 +168,12 @@ API_TEST(unix_seqpacket, epipe_without_sigpipe)
 {
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	expect_ok(close(sv[1]));
 	expect_errno(send(sv[0], "x", 1, 0), EPIPE);
 	expect_errno(write(sv[0], "x", 1), EPIPE);
-	cr_assert_eq(sigpipes, 0);
+	cr_assert_eq(api_sigpipes(), 0);
 	expect_ok(close(sv[0]));
 }
 
@@ -242,20 +202,18 @@ API_TEST(unix_seqpacket, econnreset_then_epipe)
 API_TEST(unix_seqpacket, unconnected_enotconn)
 {
 	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "target");
-	int l = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
+	socklen_t len;
+	int l = api_listener(SOCK_SEQPACKET, 4, &sun, &len);
 	int fd = (int)expect_ok(socket(AF_UNIX, SOCK_SEQPACKET, 0));
 	char buf[4];
 
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
 	expect_errno(send(fd, "x", 1, MSG_NOSIGNAL), ENOTCONN);
 	expect_errno(sendto(fd, "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&sun,
 			    len),
 		     ENOTCONN);
 	expect_errno(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), ENOTCONN);
 	expect_errno(recv(fd, buf, sizeof(buf), 0), ENOTCONN);
-	close_pair(l, fd);
+	api_close_pair(l, fd);
 }
 
 /* On a connected socket the sendto() address is ignored too. */
@@ -269,5 +227,5 @@ API_TEST(unix_seqpacket, sendto_address_ignored_when_connected)
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	cr_assert_eq(sendto(sv[0], "q", 1, 0, (struct sockaddr *)&sun, len), 1);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 1);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }

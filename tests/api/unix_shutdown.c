@@ -9,47 +9,10 @@
  */
 #include "api.h"
 
-static void close_pair(int a, int b)
-{
-	expect_ok(close(a));
-	expect_ok(close(b));
-}
-
+/* What poll() reports for fd, asked for everything of interest here. */
 static short revents(int fd)
 {
-	struct pollfd pfd = {
-		.fd = fd,
-		.events = POLLIN | POLLOUT | POLLRDHUP,
-	};
-
-	cr_assert_geq(poll(&pfd, 1, 0), 0);
-	return pfd.revents;
-}
-
-static void msleep(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static volatile sig_atomic_t sigpipes;
-
-static void on_sigpipe(int sig)
-{
-	(void)sig;
-	sigpipes++;
-}
-
-static void count_sigpipe(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigpipe;
-	sigemptyset(&sa.sa_mask);
-	cr_assert(sigaction(SIGPIPE, &sa, NULL) == 0);
-	sigpipes = 0;
+	return api_revents(fd, POLLIN | POLLOUT | POLLRDHUP);
 }
 
 API_TEST(unix_shutdown, shut_wr_peer_reads_queued_data_then_eof)
@@ -68,23 +31,23 @@ API_TEST(unix_shutdown, shut_wr_peer_reads_queued_data_then_eof)
 	/* The other direction still works. */
 	cr_assert_eq(send(sv[1], "back", 4, 0), 4);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 4);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_shutdown, shut_wr_own_send_epipe_sigpipe)
 {
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	expect_ok(shutdown(sv[0], SHUT_WR));
 	expect_errno(send(sv[0], "x", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 1);
+	cr_assert_eq(api_sigpipes(), 1);
 	expect_errno(send(sv[0], "x", 1, MSG_NOSIGNAL), EPIPE);
-	cr_assert_eq(sigpipes, 1);
+	cr_assert_eq(api_sigpipes(), 1);
 	expect_errno(write(sv[0], "x", 1), EPIPE);
-	cr_assert_eq(sigpipes, 2);
-	close_pair(sv[0], sv[1]);
+	cr_assert_eq(api_sigpipes(), 2);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -106,7 +69,7 @@ API_TEST(unix_shutdown, shut_rd_stream)
 	/* Our own sending side is untouched. */
 	cr_assert_eq(send(sv[0], "out", 3, 0), 3);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 3);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* After SHUT_WR the socket itself still polls POLLOUT (sends fail). */
@@ -120,7 +83,7 @@ API_TEST(unix_shutdown, poll_after_shut_wr)
 	expect_ok(shutdown(sv[0], SHUT_WR));
 	cr_assert_eq(revents(sv[0]), POLLOUT);
 	cr_assert_eq(revents(sv[1]), POLLIN | POLLOUT | POLLRDHUP);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_shutdown, poll_after_shut_rd_and_rdwr)
@@ -135,7 +98,7 @@ API_TEST(unix_shutdown, poll_after_shut_rd_and_rdwr)
 	expect_ok(shutdown(sv[0], SHUT_WR));
 	cr_assert_eq(revents(sv[0]), POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
 	cr_assert_eq(revents(sv[1]), POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_shutdown, epoll_rdhup_edges)
@@ -156,7 +119,7 @@ API_TEST(unix_shutdown, epoll_rdhup_edges)
 	cr_assert_eq(epoll_wait(ep, &ev, 1, 0), 1);
 	cr_assert_eq(ev.events, EPOLLIN | EPOLLRDHUP | EPOLLHUP);
 	expect_ok(close(ep));
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 struct shut_arg {
@@ -169,7 +132,7 @@ static void *shutdown_thread(void *p)
 {
 	struct shut_arg *a = p;
 
-	msleep(20);
+	api_msleep(20);
 	a->ret = shutdown(a->fd, a->how);
 	return NULL;
 }
@@ -191,39 +154,35 @@ API_TEST(unix_shutdown, epoll_wait_woken_by_peer_shutdown)
 	cr_assert_eq(arg.ret, 0);
 	cr_assert(ev.events & EPOLLRDHUP);
 	expect_ok(close(ep));
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
+}
+
+/* A blocking recv on sv[1] returns 0 when another thread shuts down
+ * sv[end] with how. */
+static void blocked_recv_woken_by_shutdown(int end, int how)
+{
+	struct shut_arg arg = { .how = how };
+	pthread_t t;
+	char buf[4];
+	int sv[2];
+
+	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	arg.fd = sv[end];
+	cr_assert(pthread_create(&t, NULL, shutdown_thread, &arg) == 0);
+	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 0);
+	cr_assert(pthread_join(t, NULL) == 0);
+	cr_assert_eq(arg.ret, 0);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_shutdown, blocked_recv_woken_by_peer_shutdown)
 {
-	struct shut_arg arg = { .how = SHUT_WR };
-	pthread_t t;
-	char buf[4];
-	int sv[2];
-
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	arg.fd = sv[0];
-	cr_assert(pthread_create(&t, NULL, shutdown_thread, &arg) == 0);
-	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 0);
-	cr_assert(pthread_join(t, NULL) == 0);
-	cr_assert_eq(arg.ret, 0);
-	close_pair(sv[0], sv[1]);
+	blocked_recv_woken_by_shutdown(0, SHUT_WR);
 }
 
 API_TEST(unix_shutdown, blocked_recv_woken_by_own_shut_rd)
 {
-	struct shut_arg arg = { .how = SHUT_RD };
-	pthread_t t;
-	char buf[4];
-	int sv[2];
-
-	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	arg.fd = sv[1];
-	cr_assert(pthread_create(&t, NULL, shutdown_thread, &arg) == 0);
-	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 0);
-	cr_assert(pthread_join(t, NULL) == 0);
-	cr_assert_eq(arg.ret, 0);
-	close_pair(sv[0], sv[1]);
+	blocked_recv_woken_by_shutdown(1, SHUT_RD);
 }
 
 /*
@@ -240,8 +199,7 @@ API_TEST(unix_shutdown, unconnected_succeeds)
 	expect_ok(shutdown(s, SHUT_RDWR));
 	cr_assert_eq(revents(s), POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
 	expect_ok(shutdown(d, SHUT_RD));
-	expect_ok(close(s));
-	expect_ok(close(d));
+	api_close_pair(s, d);
 }
 
 API_TEST(unix_shutdown, invalid_how_einval)
@@ -256,7 +214,7 @@ API_TEST(unix_shutdown, invalid_how_einval)
 	/* Nothing was shut. */
 	cr_assert_eq(revents(sv[1]), POLLOUT);
 	expect_ok(close(s));
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_shutdown, double_shutdown)
@@ -270,28 +228,26 @@ API_TEST(unix_shutdown, double_shutdown)
 	expect_ok(shutdown(sv[0], SHUT_RDWR));
 	expect_ok(shutdown(sv[0], SHUT_RD));
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A shut-down listener refuses new connections but keeps pending ones. */
 API_TEST(unix_shutdown, listener_shutdown)
 {
 	struct sockaddr_un sun;
-	socklen_t len = api_sun_abstract(&sun, "listen");
-	int l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
+	socklen_t len;
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c1 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int c2 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a;
 
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
 	expect_ok(connect(c1, (struct sockaddr *)&sun, len));
 	expect_ok(shutdown(l, SHUT_RDWR));
 	cr_assert_eq(revents(l), POLLIN | POLLRDHUP | POLLHUP);
 	expect_errno(connect(c2, (struct sockaddr *)&sun, len), ECONNREFUSED);
 	a = (int)expect_ok(accept4(l, NULL, NULL, SOCK_NONBLOCK));
-	close_pair(c1, a);
-	close_pair(c2, l);
+	api_close_pair(c1, a);
+	api_close_pair(c2, l);
 }
 
 /*
@@ -303,19 +259,19 @@ API_TEST(unix_shutdown, seqpacket)
 	char buf[8];
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_ok(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	cr_assert_eq(send(sv[0], "rec", 3, 0), 3);
 	expect_ok(shutdown(sv[0], SHUT_WR));
 	expect_errno(send(sv[0], "x", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 0);
+	cr_assert_eq(api_sigpipes(), 0);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 3);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 0);
 	cr_assert_eq(revents(sv[1]), POLLIN | POLLOUT | POLLRDHUP);
 	expect_ok(shutdown(sv[0], SHUT_RD));
 	expect_errno(send(sv[1], "x", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 0);
-	close_pair(sv[0], sv[1]);
+	cr_assert_eq(api_sigpipes(), 0);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -329,19 +285,19 @@ API_TEST(unix_shutdown, dgram_socketpair)
 	char buf[8];
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	cr_assert_eq(send(sv[1], "early", 5, 0), 5);
 	expect_ok(shutdown(sv[0], SHUT_WR));
 	cr_assert_eq(revents(sv[0]), POLLIN | POLLOUT);
 	cr_assert_eq(revents(sv[1]), POLLOUT);
 	expect_errno(send(sv[0], "x", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 0);
+	cr_assert_eq(api_sigpipes(), 0);
 	cr_assert_eq(send(sv[1], "late", 4, 0), 4);
 
 	expect_ok(shutdown(sv[0], SHUT_RD));
 	expect_errno(send(sv[1], "x", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 0);
+	cr_assert_eq(api_sigpipes(), 0);
 	/* Queued datagrams are still delivered. */
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 5);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 4);
@@ -349,5 +305,5 @@ API_TEST(unix_shutdown, dgram_socketpair)
 	cr_assert_eq(revents(sv[1]), POLLOUT);
 	expect_errno(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }

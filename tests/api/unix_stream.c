@@ -12,64 +12,6 @@
  */
 #include "api.h"
 
-#define SUN_LEN_MIN ((socklen_t)offsetof(struct sockaddr_un, sun_path))
-
-/* A listening socket on a fresh abstract name, which goes to *sun. */
-static int listener(struct sockaddr_un *sun, socklen_t *len, int backlog)
-{
-	int fd = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-
-	*len = api_sun_abstract(sun, "listen");
-	expect_ok(bind(fd, (struct sockaddr *)sun, *len));
-	expect_ok(listen(fd, backlog));
-	return fd;
-}
-
-/* A connected pair made through listen/connect/accept. */
-static void connected_pair(int *client, int *server)
-{
-	struct sockaddr_un sun;
-	socklen_t len;
-	int l = listener(&sun, &len, 4);
-
-	*client = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
-	expect_ok(connect(*client, (struct sockaddr *)&sun, len));
-	*server = (int)expect_ok(accept(l, NULL, NULL));
-	expect_ok(close(l));
-}
-
-static void close_pair(int a, int b)
-{
-	expect_ok(close(a));
-	expect_ok(close(b));
-}
-
-static void msleep(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static volatile sig_atomic_t sigpipes;
-
-static void on_sigpipe(int sig)
-{
-	(void)sig;
-	sigpipes++;
-}
-
-static void count_sigpipe(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigpipe;
-	sigemptyset(&sa.sa_mask);
-	cr_assert(sigaction(SIGPIPE, &sa, NULL) == 0);
-	sigpipes = 0;
-}
-
 /* --- listen / accept -------------------------------------------------- */
 
 API_TEST(unix_stream, listen_unbound_einval)
@@ -101,7 +43,7 @@ API_TEST(unix_stream, listen_connected_einval)
 {
 	struct sockaddr_un sun, me;
 	socklen_t len, mlen;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int s, sv[2];
 
@@ -115,8 +57,8 @@ API_TEST(unix_stream, listen_connected_einval)
 	expect_errno(listen(s, 4), EINVAL);
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	expect_errno(listen(sv[0], 4), EINVAL);
-	close_pair(sv[0], sv[1]);
-	close_pair(c, s);
+	api_close_pair(sv[0], sv[1]);
+	api_close_pair(c, s);
 	expect_ok(close(l));
 }
 
@@ -124,7 +66,7 @@ API_TEST(unix_stream, listen_twice_ok)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 1);
+	int l = api_listener(SOCK_STREAM, 1, &sun, &len);
 
 	/* A second listen() just changes the backlog. */
 	expect_ok(listen(l, 8));
@@ -143,7 +85,7 @@ API_TEST(unix_stream, accept_not_listening_einval)
 	expect_errno(accept(fd, NULL, NULL), EINVAL);
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	expect_errno(accept(sv[0], NULL, NULL), EINVAL);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 	expect_ok(close(fd));
 }
 
@@ -151,7 +93,7 @@ API_TEST(unix_stream, accept4_flags)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c1 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int c2 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int c3 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
@@ -169,9 +111,9 @@ API_TEST(unix_stream, accept4_flags)
 	a3 = (int)expect_ok(accept4(l, NULL, NULL, 0));
 	cr_assert_eq(fcntl(a3, F_GETFL) & O_NONBLOCK, 0);
 	cr_assert_eq(fcntl(a3, F_GETFD) & FD_CLOEXEC, 0);
-	close_pair(c1, a1);
-	close_pair(c2, a2);
-	close_pair(c3, a3);
+	api_close_pair(c1, a1);
+	api_close_pair(c2, a2);
+	api_close_pair(c3, a3);
 	expect_ok(close(l));
 }
 
@@ -179,7 +121,7 @@ API_TEST(unix_stream, accept4_bad_flags_einval)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a;
 
@@ -188,7 +130,7 @@ API_TEST(unix_stream, accept4_bad_flags_einval)
 	expect_errno(accept4(l, NULL, NULL, MSG_DONTWAIT), EINVAL);
 	/* The pending connection is still there. */
 	a = (int)expect_ok(accept4(l, NULL, NULL, SOCK_NONBLOCK));
-	close_pair(c, a);
+	api_close_pair(c, a);
 	expect_ok(close(l));
 }
 
@@ -196,25 +138,21 @@ API_TEST(unix_stream, accept_nonblocking_eagain)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 4);
-
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c, a;
 
 	expect_ok(fcntl(l, F_SETFL, O_NONBLOCK));
 	expect_errno(accept(l, NULL, NULL), EAGAIN);
 	expect_errno(accept4(l, NULL, NULL, SOCK_CLOEXEC), EAGAIN);
 	expect_ok(close(l));
-	l = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
-	len = api_sun_abstract(&sun, "nb");
-	expect_ok(bind(l, (struct sockaddr *)&sun, len));
-	expect_ok(listen(l, 4));
+	l = api_listener(SOCK_STREAM | SOCK_NONBLOCK, 4, &sun, &len);
 	expect_errno(accept(l, NULL, NULL), EAGAIN);
 	/* The accepted socket does not inherit the listener's O_NONBLOCK. */
 	c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	expect_ok(connect(c, (struct sockaddr *)&sun, len));
 	a = (int)expect_ok(accept(l, NULL, NULL));
 	cr_assert_eq(fcntl(a, F_GETFL) & O_NONBLOCK, 0);
-	close_pair(c, a);
+	api_close_pair(c, a);
 	expect_ok(close(l));
 }
 
@@ -226,7 +164,7 @@ API_TEST(unix_stream, backlog_full_nonblocking_connect_eagain)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 2);
+	int l = api_listener(SOCK_STREAM, 2, &sun, &len);
 	int c[5], a, i;
 
 	for (i = 0; i < 5; i++)
@@ -249,7 +187,7 @@ API_TEST(unix_stream, backlog_zero_admits_one)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 0);
+	int l = api_listener(SOCK_STREAM, 0, &sun, &len);
 	int c1 =
 		(int)expect_ok(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
 	int c2 =
@@ -257,8 +195,7 @@ API_TEST(unix_stream, backlog_zero_admits_one)
 
 	expect_ok(connect(c1, (struct sockaddr *)&sun, len));
 	expect_errno(connect(c2, (struct sockaddr *)&sun, len), EAGAIN);
-	expect_ok(close(c1));
-	expect_ok(close(c2));
+	api_close_pair(c1, c2);
 	expect_ok(close(l));
 }
 
@@ -283,7 +220,7 @@ API_TEST(unix_stream, blocking_connect_waits_for_accept)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 0);
+	int l = api_listener(SOCK_STREAM, 0, &sun, &len);
 	int c1 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	struct connect_arg arg = { 0 };
 	pthread_t t;
@@ -294,15 +231,15 @@ API_TEST(unix_stream, blocking_connect_waits_for_accept)
 	arg.sun = &sun;
 	arg.len = len;
 	cr_assert(pthread_create(&t, NULL, connect_thread, &arg) == 0);
-	msleep(50);
+	api_msleep(50);
 	cr_assert_eq(__atomic_load_n(&arg.done, __ATOMIC_SEQ_CST), 0,
 		     "connect did not wait for room in the backlog");
 	a1 = (int)expect_ok(accept(l, NULL, NULL));
 	cr_assert(pthread_join(t, NULL) == 0);
 	cr_assert_eq(arg.ret, 0, "connect: %s", strerror(arg.err));
 	a2 = (int)expect_ok(accept(l, NULL, NULL));
-	close_pair(c1, a1);
-	close_pair(arg.fd, a2);
+	api_close_pair(c1, a1);
+	api_close_pair(arg.fd, a2);
 	expect_ok(close(l));
 }
 
@@ -310,7 +247,7 @@ API_TEST(unix_stream, connect_connected_eisconn)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a, sv[2];
 
@@ -322,8 +259,8 @@ API_TEST(unix_stream, connect_connected_eisconn)
 	expect_errno(connect(a, (struct sockaddr *)&sun, len), EISCONN);
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	expect_errno(connect(sv[0], (struct sockaddr *)&sun, len), EISCONN);
-	close_pair(sv[0], sv[1]);
-	close_pair(c, a);
+	api_close_pair(sv[0], sv[1]);
+	api_close_pair(c, a);
 	/* A listening socket cannot connect: EINVAL. */
 	expect_errno(connect(l, (struct sockaddr *)&sun, len), EINVAL);
 	expect_ok(close(l));
@@ -342,18 +279,18 @@ API_TEST(unix_stream, unconnected_send_recv_errors)
 	char c;
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_errno(send(fd, "x", 1, 0), ENOTCONN);
 	expect_errno(write(fd, "x", 1), ENOTCONN);
 	expect_errno(recv(fd, &c, 1, MSG_DONTWAIT), EINVAL);
 	expect_errno(read(fd, &c, 1), EINVAL);
 	expect_errno(sendto(fd, "x", 1, 0, (struct sockaddr *)&sun, len),
 		     EOPNOTSUPP);
-	cr_assert_eq(sigpipes, 0);
+	cr_assert_eq(api_sigpipes(), 0);
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	expect_errno(sendto(sv[0], "x", 1, 0, (struct sockaddr *)&sun, len),
 		     EISCONN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 	/* A listener is unconnected too. */
 	expect_ok(bind(fd, (struct sockaddr *)&sun, len));
 	expect_ok(listen(fd, 4));
@@ -369,21 +306,21 @@ API_TEST(unix_stream, data_both_directions)
 	char buf[16];
 	int c, s;
 
-	connected_pair(&c, &s);
+	api_connected_pair(SOCK_STREAM, &c, &s);
 	cr_assert_eq(send(c, "hello", 5, 0), 5);
 	cr_assert_eq(write(s, "world!", 6), 6);
 	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 5);
 	cr_assert(memcmp(buf, "hello", 5) == 0);
 	cr_assert_eq(read(c, buf, sizeof(buf)), 6);
 	cr_assert(memcmp(buf, "world!", 6) == 0);
-	close_pair(c, s);
+	api_close_pair(c, s);
 }
 
 API_TEST(unix_stream, data_before_accept_is_delivered)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	char buf[8];
 	int a;
@@ -393,7 +330,7 @@ API_TEST(unix_stream, data_before_accept_is_delivered)
 	a = (int)expect_ok(accept(l, NULL, NULL));
 	cr_assert_eq(recv(a, buf, sizeof(buf), MSG_DONTWAIT), 5);
 	cr_assert(memcmp(buf, "early", 5) == 0);
-	close_pair(c, a);
+	api_close_pair(c, a);
 	expect_ok(close(l));
 }
 
@@ -410,7 +347,7 @@ API_TEST(unix_stream, recv_merges_writes)
 	cr_assert(memcmp(buf, "abcde", 5) == 0);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 3);
 	cr_assert(memcmp(buf, "fgh", 3) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_stream, msg_peek)
@@ -430,7 +367,7 @@ API_TEST(unix_stream, msg_peek)
 	cr_assert(memcmp(buf, "abcdef", 6) == 0);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT),
 		     EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -440,39 +377,31 @@ API_TEST(unix_stream, msg_peek)
 API_TEST(unix_stream, so_peek_off)
 {
 	char buf[16];
-	int sv[2], off;
-	socklen_t olen = sizeof(off);
+	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, -1);
-	off = 0;
-	expect_ok(
-		setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)));
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), -1);
+	api_set_int(sv[1], SO_PEEK_OFF, 0);
 	cr_assert_eq(send(sv[0], "abc", 3, 0), 3);
 	cr_assert_eq(send(sv[0], "def", 3, 0), 3);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "ab", 2) == 0);
 	cr_assert_eq(recv(sv[1], buf, 2, MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "cd", 2) == 0);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 4);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 4);
 	cr_assert_eq(recv(sv[1], buf, 3, 0), 3);
 	cr_assert(memcmp(buf, "abc", 3) == 0);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 1);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 1);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_PEEK), 2);
 	cr_assert(memcmp(buf, "ef", 2) == 0);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 3);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 3);
 	/* Peeking past the end: nothing more to see. */
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT),
 		     EAGAIN);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 3);
 	cr_assert(memcmp(buf, "def", 3) == 0);
-	expect_ok(getsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off, &olen));
-	cr_assert_eq(off, 0);
-	close_pair(sv[0], sv[1]);
+	cr_assert_eq(api_get_int(sv[1], SO_PEEK_OFF), 0);
+	api_close_pair(sv[0], sv[1]);
 }
 
 struct writer_arg {
@@ -489,7 +418,7 @@ static void *writer_thread(void *p)
 
 	a->ret = 0;
 	for (i = 0; i < 4 && a->chunks[i]; i++) {
-		msleep(a->delay_ms);
+		api_msleep(a->delay_ms);
 		if (send(a->fd, a->chunks[i], strlen(a->chunks[i]), 0) !=
 		    (ssize_t)strlen(a->chunks[i]))
 			a->ret = -1;
@@ -514,7 +443,7 @@ API_TEST(unix_stream, msg_waitall_collects_writes)
 	cr_assert(memcmp(buf, "abcdefg", 7) == 0);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 1);
 	cr_assert_eq(buf[0], 'h');
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_stream, msg_waitall_returns_short_at_eof)
@@ -542,7 +471,7 @@ API_TEST(unix_stream, msg_dontwait_eagain)
 	expect_ok(fcntl(sv[1], F_SETFL, O_NONBLOCK));
 	expect_errno(recv(sv[1], buf, sizeof(buf), 0), EAGAIN);
 	expect_errno(read(sv[1], buf, sizeof(buf)), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* Surprising: MSG_TRUNC is ignored on AF_UNIX stream (TCP discards). */
@@ -558,7 +487,7 @@ API_TEST(unix_stream, msg_trunc_ignored)
 	cr_assert(memcmp(buf, "abcd", 4) == 0);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), 0), 6);
 	cr_assert(memcmp(buf, "efghij", 6) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 struct reader_arg {
@@ -600,7 +529,7 @@ API_TEST(unix_stream, large_transfer_1mib)
 	cr_assert(data);
 	for (i = 0; i < total; i++)
 		data[i] = (unsigned char)(i * 7 + 3);
-	connected_pair(&c, &s);
+	api_connected_pair(SOCK_STREAM, &c, &s);
 	arg.fd = s;
 	cr_assert(pthread_create(&t, NULL, reader_thread, &arg) == 0);
 	while (off < total) {
@@ -615,20 +544,7 @@ API_TEST(unix_stream, large_transfer_1mib)
 	cr_assert_eq(off, total);
 	cr_assert_eq(arg.got, total);
 	cr_assert_eq(arg.mismatch, 0);
-	close_pair(c, s);
-}
-
-/* Fill the path from fd to its peer; returns the number of bytes queued. */
-static size_t fill(int fd)
-{
-	static char junk[4096];
-	size_t total = 0;
-	ssize_t n;
-
-	while ((n = send(fd, junk, sizeof(junk), MSG_DONTWAIT)) > 0)
-		total += n;
-	cr_assert(n == -1 && errno == EAGAIN, "fill: %s", strerror(errno));
-	return total;
+	api_close_pair(c, s);
 }
 
 struct bulk_arg {
@@ -657,7 +573,7 @@ API_TEST(unix_stream, full_receiver_blocks_sender)
 	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	queued = fill(sv[0]);
+	queued = api_fill(sv[0]);
 	cr_assert_gt(queued, 0);
 	/* The nonblocking view of the same state. */
 	expect_ok(fcntl(sv[0], F_SETFL, O_NONBLOCK));
@@ -666,7 +582,7 @@ API_TEST(unix_stream, full_receiver_blocks_sender)
 
 	arg.fd = sv[0];
 	cr_assert(pthread_create(&t, NULL, bulk_send_thread, &arg) == 0);
-	msleep(50);
+	api_msleep(50);
 	cr_assert_eq(__atomic_load_n(&arg.done, __ATOMIC_SEQ_CST), 0,
 		     "send did not block on a full receiver");
 	while (drained < queued + arg.len) {
@@ -679,22 +595,20 @@ API_TEST(unix_stream, full_receiver_blocks_sender)
 	cr_assert(pthread_join(t, NULL) == 0);
 	cr_assert_eq(arg.ret, (ssize_t)arg.len);
 	cr_assert_eq(drained, queued + arg.len);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_stream, poll_pollout_clears_when_full)
 {
-	struct pollfd pfd;
+	struct pollfd pfd = { .events = POLLOUT };
 	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	cr_assert(api_revents(sv[0], POLLOUT) & POLLOUT);
+	api_fill(sv[0]);
 	pfd.fd = sv[0];
-	pfd.events = POLLOUT;
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert(pfd.revents & POLLOUT);
-	fill(sv[0]);
 	cr_assert_eq(poll(&pfd, 1, 10), 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_stream, fionread)
@@ -713,7 +627,7 @@ API_TEST(unix_stream, fionread)
 	cr_assert_eq(recv(sv[1], buf, 2, 0), 2);
 	expect_ok(ioctl(sv[1], SIOCINQ, &n));
 	cr_assert_eq(n, 6);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /*
@@ -724,19 +638,14 @@ API_TEST(unix_stream, fionread)
 API_TEST(unix_stream, so_rcvlowat)
 {
 	struct writer_arg arg = { .delay_ms = 20, .chunks = { "cd" } };
-	struct pollfd pfd;
 	char buf[16];
 	pthread_t t;
-	int sv[2], lowat = 4;
+	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_ok(setsockopt(sv[1], SOL_SOCKET, SO_RCVLOWAT, &lowat,
-			     sizeof(lowat)));
+	api_set_int(sv[1], SO_RCVLOWAT, 4);
 	cr_assert_eq(send(sv[0], "ab", 2, 0), 2);
-	pfd.fd = sv[1];
-	pfd.events = POLLIN;
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert(pfd.revents & POLLIN);
+	cr_assert(api_revents(sv[1], POLLIN) & POLLIN);
 	cr_assert_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 2);
 
 	cr_assert_eq(send(sv[0], "ab", 2, 0), 2);
@@ -746,7 +655,7 @@ API_TEST(unix_stream, so_rcvlowat)
 	cr_assert(pthread_join(t, NULL) == 0);
 	cr_assert_eq(arg.ret, 0);
 	cr_assert(memcmp(buf, "abcd", 4) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 /* A zero-length read is EAGAIN on an empty nonblocking socket. */
@@ -765,7 +674,7 @@ API_TEST(unix_stream, recv_zero_bytes)
 	/* A zero-length send queues nothing. */
 	cr_assert_eq(send(sv[0], "", 0, 0), 0);
 	expect_errno(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_stream, readv_writev)
@@ -789,40 +698,38 @@ API_TEST(unix_stream, readv_writev)
 	cr_assert(memcmp(a, "on", 2) == 0);
 	cr_assert(memcmp(b, "ethr", 4) == 0);
 	cr_assert(memcmp(c, "ee", 2) == 0);
-	close_pair(sv[0], sv[1]);
+	api_close_pair(sv[0], sv[1]);
 }
 
 API_TEST(unix_stream, epipe_and_sigpipe_after_peer_close)
 {
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	expect_ok(close(sv[1]));
 	expect_errno(send(sv[0], "x", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 1);
+	cr_assert_eq(api_sigpipes(), 1);
 	expect_errno(write(sv[0], "x", 1), EPIPE);
-	cr_assert_eq(sigpipes, 2);
+	cr_assert_eq(api_sigpipes(), 2);
 	expect_errno(send(sv[0], "x", 1, MSG_NOSIGNAL), EPIPE);
-	cr_assert_eq(sigpipes, 2);
+	cr_assert_eq(api_sigpipes(), 2);
 	expect_ok(close(sv[0]));
 }
 
 API_TEST(unix_stream, eof_after_peer_close)
 {
-	struct pollfd pfd;
 	char buf[8];
+	short rev;
 	int c, s;
 
-	connected_pair(&c, &s);
+	api_connected_pair(SOCK_STREAM, &c, &s);
 	cr_assert_eq(send(s, "bye", 3, 0), 3);
 	expect_ok(close(s));
-	pfd.fd = c;
-	pfd.events = POLLIN | POLLRDHUP;
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert_eq(pfd.revents & (POLLIN | POLLRDHUP | POLLHUP),
+	rev = api_revents(c, POLLIN | POLLRDHUP);
+	cr_assert_eq(rev & (POLLIN | POLLRDHUP | POLLHUP),
 		     POLLIN | POLLRDHUP | POLLHUP);
-	cr_assert_eq(pfd.revents & POLLERR, 0);
+	cr_assert_eq(rev & POLLERR, 0);
 	cr_assert_eq(recv(c, buf, sizeof(buf), 0), 3);
 	cr_assert_eq(recv(c, buf, sizeof(buf), 0), 0);
 	cr_assert_eq(recv(c, buf, sizeof(buf), MSG_DONTWAIT), 0);
@@ -837,40 +744,35 @@ API_TEST(unix_stream, eof_after_peer_close)
  */
 API_TEST(unix_stream, econnreset_when_peer_closes_with_unread_data)
 {
-	struct pollfd pfd;
 	char buf[8];
+	short rev;
 	int sv[2];
 
-	count_sigpipe();
+	api_count_sigpipe();
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	cr_assert_eq(send(sv[0], "unread", 6, 0), 6);
 	cr_assert_eq(send(sv[1], "xy", 2, 0), 2);
 	expect_ok(close(sv[1]));
-	pfd.fd = sv[0];
-	pfd.events = POLLIN | POLLOUT | POLLRDHUP;
-	cr_assert_eq(poll(&pfd, 1, 0), 1);
-	cr_assert_eq(pfd.revents,
-		     POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
-		     "revents %#x", pfd.revents);
+	rev = api_revents(sv[0], POLLIN | POLLOUT | POLLRDHUP);
+	cr_assert_eq(rev, POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
+		     "revents %#x", rev);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 2);
 	expect_errno(recv(sv[0], buf, sizeof(buf), 0), ECONNRESET);
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 0);
 	expect_errno(send(sv[0], "z", 1, 0), EPIPE);
-	cr_assert_eq(sigpipes, 1);
+	cr_assert_eq(api_sigpipes(), 1);
 	expect_ok(close(sv[0]));
 }
 
 API_TEST(unix_stream, econnreset_in_so_error)
 {
-	socklen_t len = sizeof(int);
 	char buf[8];
-	int sv[2], err = 0;
+	int sv[2];
 
 	expect_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	cr_assert_eq(send(sv[0], "unread", 6, 0), 6);
 	expect_ok(close(sv[1]));
-	expect_ok(getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &err, &len));
-	cr_assert_eq(err, ECONNRESET);
+	cr_assert_eq(api_get_int(sv[0], SO_ERROR), ECONNRESET);
 	/* Reading SO_ERROR consumed it. */
 	cr_assert_eq(recv(sv[0], buf, sizeof(buf), 0), 0);
 	expect_ok(close(sv[0]));
@@ -880,7 +782,7 @@ API_TEST(unix_stream, pending_connection_reset_when_listener_closes)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	char buf[4];
 
@@ -898,7 +800,7 @@ API_TEST(unix_stream, accept_returns_peer_address)
 {
 	struct sockaddr_un sun, me, got;
 	socklen_t len, mlen, glen;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c1 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int c2 = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a1, a2;
@@ -917,8 +819,8 @@ API_TEST(unix_stream, accept_returns_peer_address)
 	a2 = (int)expect_ok(accept(l, (struct sockaddr *)&got, &glen));
 	cr_assert_eq(glen, sizeof(sa_family_t));
 	cr_assert_eq(got.sun_family, AF_UNIX);
-	close_pair(c1, a1);
-	close_pair(c2, a2);
+	api_close_pair(c1, a1);
+	api_close_pair(c2, a2);
 	expect_ok(close(l));
 }
 
@@ -926,7 +828,7 @@ API_TEST(unix_stream, names_of_connected_sockets)
 {
 	struct sockaddr_un sun, got;
 	socklen_t len, glen;
-	int l = listener(&sun, &len, 4);
+	int l = api_listener(SOCK_STREAM, 4, &sun, &len);
 	int c = (int)expect_ok(socket(AF_UNIX, SOCK_STREAM, 0));
 	int a;
 
@@ -950,5 +852,5 @@ API_TEST(unix_stream, names_of_connected_sockets)
 	glen = sizeof(got);
 	expect_ok(getpeername(a, (struct sockaddr *)&got, &glen));
 	cr_assert_eq(glen, sizeof(sa_family_t));
-	close_pair(c, a);
+	api_close_pair(c, a);
 }
