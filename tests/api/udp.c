@@ -1,0 +1,1930 @@
+/*
+ * udp.c - UDP over IPv4 on the loopback, as Linux does it.
+ *
+ * Covers: binding, autobinding (by sendto and by connect), connect and its
+ * AF_UNSPEC disconnect (which forgets an ephemeral port), the sendto
+ * address checks, datagram boundaries, zero-length datagrams, MSG_TRUNC,
+ * MSG_PEEK, the 65507-byte limit, FIONREAD/SIOCINQ/SIOCOUTQ, poll and
+ * epoll readiness, sendmmsg/recvmmsg, SO_BROADCAST, the SO_REUSEADDR /
+ * SO_REUSEPORT bind rules and which socket a datagram goes to, reuseport
+ * spreading, ICMP port unreachable as ECONNREFUSED (connected sockets, or
+ * any socket with IP_RECVERR), the error queue, IP_PKTINFO, IP_RECVTTL,
+ * IP_RECVTOS, IP_TTL, IP_TOS, IP_MTU_DISCOVER, IP_MTU, receive buffer
+ * overflow with SO_RXQ_OVFL, and shutdown.
+ *
+ * Every datagram goes to 127.0.0.0/8.  Broadcast destinations appear only
+ * without SO_BROADCAST, where Linux refuses them before sending anything.
+ * A closed port is found by binding a port and closing the socket.
+ */
+#include "api.h"
+
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+
+#define WAIT_MS 2000  /* upper bound on waiting for loopback delivery */
+#define UDP_MAX 65507 /* 65535 - 20 (IP header) - 8 (UDP header) */
+
+static struct sockaddr_in sin_of(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
+	return sin;
+}
+
+static in_addr_t ip_of(const char *ip)
+{
+	return sin_of(ip, 0).sin_addr.s_addr;
+}
+
+static int udp_socket(void)
+{
+	return expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
+}
+
+static struct sockaddr_in name_of(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	memset(&sin, 0xa5, sizeof(sin));
+	expect_ok(getsockname(fd, (struct sockaddr *)&sin, &len));
+	cr_assert_eq(len, sizeof(sin));
+	cr_assert_eq(sin.sin_family, AF_INET);
+	return sin;
+}
+
+static struct sockaddr_in peer_of(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	memset(&sin, 0xa5, sizeof(sin));
+	expect_ok(getpeername(fd, (struct sockaddr *)&sin, &len));
+	cr_assert_eq(len, sizeof(sin));
+	cr_assert_eq(sin.sin_family, AF_INET);
+	return sin;
+}
+
+/* A UDP socket bound to ip, port 0; *name gets the name it was given. */
+static int udp_bound(const char *ip, struct sockaddr_in *name)
+{
+	int s = udp_socket();
+	struct sockaddr_in sin = sin_of(ip, 0);
+
+	expect_ok(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	if (name)
+		*name = name_of(s);
+	return s;
+}
+
+/* A UDP socket bound to ip and an explicit port (one that bind(port 0)
+ * just gave out and was released). */
+static int udp_bound_explicit(const char *ip, struct sockaddr_in *name)
+{
+	struct sockaddr_in sin;
+	int s = udp_bound(ip, &sin);
+
+	expect_ok(close(s));
+	s = udp_socket();
+	expect_ok(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	if (name)
+		*name = name_of(s);
+	return s;
+}
+
+/* bind() to ip:port (port in host order); 0 or the errno. */
+static int bind_err(int fd, const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin = sin_of(ip, port);
+
+	errno = 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		return 0;
+	return errno;
+}
+
+static int get_int(int fd, int level, int name)
+{
+	int v = -12345;
+	socklen_t len = sizeof(v);
+
+	expect_ok(getsockopt(fd, level, name, &v, &len));
+	cr_assert_eq(len, sizeof(v));
+	return v;
+}
+
+/* setsockopt of an int; 0 or the errno. */
+static int set_int(int fd, int level, int name, int v)
+{
+	errno = 0;
+	if (setsockopt(fd, level, name, &v, sizeof(v)) == 0)
+		return 0;
+	return errno;
+}
+
+static void send_to(int fd, const void *buf, size_t len,
+		    const struct sockaddr_in *to)
+{
+	ssize_t n = sendto(fd, buf, len, 0, (const struct sockaddr *)to,
+			   sizeof(*to));
+
+	cr_assert_eq(n, (ssize_t)len, "sendto: %zd (%s)", n, strerror(errno));
+}
+
+/* poll() one descriptor for up to ms; the revents. */
+static short wait_events(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	cr_assert_geq(poll(&p, 1, ms), 0);
+	return p.revents;
+}
+
+static void wait_readable(int fd)
+{
+	cr_assert(wait_events(fd, POLLIN, WAIT_MS) & POLLIN, "nothing arrived");
+}
+
+static void wait_error(int fd)
+{
+	cr_assert(wait_events(fd, 0, WAIT_MS) & POLLERR, "no POLLERR");
+}
+
+/* Bound blocking receives, so that a wrong implementation fails rather
+ * than hangs. */
+static void set_rcvtimeo(int fd, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000,
+			      .tv_usec = (ms % 1000) * 1000 };
+
+	expect_ok(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+}
+
+/* Wait for one datagram and read it without blocking. */
+static ssize_t recv_wait(int fd, void *buf, size_t len, int flags)
+{
+	wait_readable(fd);
+	return recv(fd, buf, len, flags | MSG_DONTWAIT);
+}
+
+/* A loopback port (host order) with no socket on it. */
+static uint16_t closed_port(void)
+{
+	struct sockaddr_in sin;
+	int s = udp_bound("127.0.0.1", &sin);
+
+	expect_ok(close(s));
+	return ntohs(sin.sin_port);
+}
+
+static struct cmsghdr *find_cmsg(struct msghdr *m, int level, int type)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == level && c->cmsg_type == type)
+			return c;
+	return NULL;
+}
+
+static int count_dontwait(int fd)
+{
+	char buf[16];
+	int n = 0;
+
+	while (n < 1000 && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		n++;
+	cr_assert_eq(errno, EAGAIN);
+	return n;
+}
+
+/* Read what arrives on fds[0..n) into counts[] until want datagrams in
+ * all, or nothing more comes for WAIT_MS. */
+static void collect(const int *fds, int n, int *counts, int want)
+{
+	struct pollfd p[8];
+	int total = 0;
+
+	cr_assert_leq(n, 8);
+	for (int i = 0; i < n; i++) {
+		counts[i] = 0;
+		p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	}
+	while (total < want && poll(p, (nfds_t)n, WAIT_MS) > 0) {
+		for (int i = 0; i < n; i++) {
+			int k = count_dontwait(fds[i]);
+
+			counts[i] += k;
+			total += k;
+		}
+	}
+}
+
+/* -- creation, binding, names --------------------------------------- */
+
+API_TEST(udp, new_socket_defaults, API_NEEDS_INET)
+{
+	int s = udp_socket();
+
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PROTOCOL), IPPROTO_UDP);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_REUSEADDR), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_REUSEPORT), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 64);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_RECVERR), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_PKTINFO), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_RECVTTL), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_RECVTOS), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_FREEBIND), 0);
+	/* net.ipv4.ip_no_pmtu_disc = 0 gives IP_PMTUDISC_WANT. */
+	cr_assert_eq(get_int(s, SOL_IP, IP_MTU_DISCOVER), IP_PMTUDISC_WANT);
+	cr_assert_eq(get_int(s, SOL_IP, IP_MULTICAST_TTL), 1);
+	cr_assert_eq(get_int(s, SOL_IP, IP_MULTICAST_LOOP), 1);
+	expect_ok(close(s));
+}
+
+API_TEST(udp, bind_port_zero_gets_ephemeral, API_NEEDS_INET)
+{
+	struct sockaddr_in a, b;
+	int s = udp_bound("127.0.0.1", &a);
+	int t = udp_bound("0.0.0.0", &b);
+
+	cr_assert_eq(a.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_geq(ntohs(a.sin_port), 1024);
+	cr_assert_eq(b.sin_addr.s_addr, htonl(INADDR_ANY));
+	cr_assert_geq(ntohs(b.sin_port), 1024);
+	cr_assert_neq(a.sin_port, b.sin_port);
+	expect_errno(getpeername(s, (struct sockaddr *)&a, &(socklen_t){ 16 }),
+		     ENOTCONN);
+	expect_ok(close(s));
+	expect_ok(close(t));
+}
+
+/* sendto() on an unbound socket binds it to INADDR_ANY and an ephemeral
+ * port (not to the source address the route picked); the receiver sees
+ * 127.0.0.1 and that port. */
+API_TEST(udp, autobind_on_sendto, API_NEEDS_INET)
+{
+	struct sockaddr_in to, me, from;
+	socklen_t len = sizeof(from);
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+	char buf[8];
+
+	cr_assert_eq(name_of(s).sin_port, 0);
+	send_to(s, "hello", 5, &to);
+	me = name_of(s);
+	cr_assert_eq(me.sin_addr.s_addr, htonl(INADDR_ANY));
+	cr_assert_geq(ntohs(me.sin_port), 1024);
+	wait_readable(r);
+	cr_assert_eq(recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			      &len),
+		     5);
+	cr_assert_eq(memcmp(buf, "hello", 5), 0);
+	cr_assert_eq(len, sizeof(from));
+	cr_assert_eq(from.sin_family, AF_INET);
+	cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(from.sin_port, me.sin_port);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* connect() on an unbound socket binds it too, but to the source address
+ * of the route (127.0.0.1), not INADDR_ANY; a later bind() is EINVAL. */
+API_TEST(udp, autobind_on_connect, API_NEEDS_INET)
+{
+	struct sockaddr_in to, me, peer;
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	me = name_of(s);
+	cr_assert_eq(me.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_geq(ntohs(me.sin_port), 1024);
+	peer = peer_of(s);
+	cr_assert_eq(peer.sin_addr.s_addr, to.sin_addr.s_addr);
+	cr_assert_eq(peer.sin_port, to.sin_port);
+	/* Bound now: bind is EINVAL. */
+	cr_assert_eq(bind_err(s, "127.0.0.1", 0), EINVAL);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* A socket bound to 0.0.0.0 takes its source address from the route,
+ * and the local route for 127.0.0.0/8 has preferred source 127.0.0.1:
+ * sending to 127.0.0.7 comes from 127.0.0.1, not from 127.0.0.7. */
+API_TEST(udp, wildcard_source_is_route_prefsrc, API_NEEDS_INET)
+{
+	struct sockaddr_in to, from;
+	socklen_t len = sizeof(from);
+	int r = udp_bound("0.0.0.0", &to);
+	int s = udp_bound("0.0.0.0", NULL);
+	char c;
+
+	to.sin_addr.s_addr = ip_of("127.0.0.7");
+	send_to(s, "x", 1, &to);
+	wait_readable(r);
+	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
+	cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* Surprising: destination 0.0.0.0 means "this host": the datagram goes
+ * to the loopback as 127.0.0.1, and connect() to 0.0.0.0 records
+ * 127.0.0.1 as the peer. */
+API_TEST(udp, destination_any_is_loopback, API_NEEDS_INET)
+{
+	struct sockaddr_in to, any, from;
+	socklen_t len = sizeof(from);
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+	char c;
+
+	any = sin_of("0.0.0.0", ntohs(to.sin_port));
+	send_to(s, "a", 1, &any);
+	wait_readable(r);
+	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
+	cr_assert_eq(c, 'a');
+	cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	expect_ok(connect(s, (struct sockaddr *)&any, sizeof(any)));
+	cr_assert_eq(peer_of(s).sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(peer_of(s).sin_port, to.sin_port);
+	expect_ok(send(s, "b", 1, 0));
+	cr_assert_eq(recv_wait(r, &c, 1, 0), 1);
+	cr_assert_eq(c, 'b');
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- sendto/connect argument checks ---------------------------------- */
+
+/* Surprising: a destination with family AF_UNSPEC is taken as AF_INET;
+ * any other family is EAFNOSUPPORT.  Port 0 is EINVAL. */
+API_TEST(udp, sendto_address_checks, API_NEEDS_INET)
+{
+	struct sockaddr_in to, bad;
+	struct sockaddr_storage big;
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+	char c;
+
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&to, 15), EINVAL);
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&to, 2), EINVAL);
+	/* Longer than a sockaddr_storage: refused by the socket layer. */
+	memset(&big, 0, sizeof(big));
+	memcpy(&big, &to, sizeof(to));
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&big, 129),
+		     EINVAL);
+	bad = to;
+	bad.sin_family = AF_UNIX;
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&bad, sizeof(bad)),
+		     EAFNOSUPPORT);
+	bad.sin_family = AF_INET6;
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&bad, sizeof(bad)),
+		     EAFNOSUPPORT);
+	bad = to;
+	bad.sin_port = 0;
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&bad, sizeof(bad)),
+		     EINVAL);
+	expect_ok(sendto(s, "y", 1, 0, (struct sockaddr *)&big, sizeof(big)));
+	bad = to;
+	bad.sin_family = AF_UNSPEC;
+	expect_ok(sendto(s, "z", 1, 0, (struct sockaddr *)&bad, sizeof(bad)));
+	cr_assert_eq(recv_wait(r, &c, 1, 0), 1);
+	cr_assert_eq(c, 'y');
+	cr_assert_eq(recv_wait(r, &c, 1, 0), 1);
+	cr_assert_eq(c, 'z');
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* Without a destination, an unconnected socket cannot send. */
+API_TEST(udp, send_unconnected_edestaddrreq, API_NEEDS_INET)
+{
+	int s = udp_socket();
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	expect_errno(send(s, "x", 1, 0), EDESTADDRREQ);
+	expect_errno(write(s, "x", 1), EDESTADDRREQ);
+	expect_errno(sendto(s, "x", 1, 0, NULL, 0), EDESTADDRREQ);
+	expect_errno(sendmsg(s, &m, 0), EDESTADDRREQ);
+	expect_errno(send(s, "", 0, 0), EDESTADDRREQ);
+	expect_ok(close(s));
+}
+
+/* Surprising: sendto() and connect() autobind the socket before the
+ * protocol looks at the arguments, so a call that fails still leaves
+ * the socket bound to 0.0.0.0 and an ephemeral port: bad length, bad
+ * family, port 0, no destination, EMSGSIZE, broadcast EACCES, EPIPE.
+ * Only what the socket layer refuses first (an address longer than 128
+ * bytes; connect with a length below 2) leaves it unbound. */
+API_TEST(udp, failed_calls_still_autobind, API_NEEDS_INET)
+{
+	struct sockaddr_in to, bad;
+	struct sockaddr_storage big;
+	int r = udp_bound("127.0.0.1", &to);
+	int s;
+
+	memset(&big, 0, sizeof(big));
+	memcpy(&big, &to, sizeof(to));
+	s = udp_socket();
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&big, 129),
+		     EINVAL);
+	expect_errno(connect(s, (struct sockaddr *)&to, 1), EINVAL);
+	cr_assert_eq(name_of(s).sin_port, 0);
+	expect_ok(close(s));
+
+	for (int i = 0; i < 9; i++) {
+		struct sockaddr_in sin;
+
+		s = udp_socket();
+		bad = to;
+		switch (i) {
+		case 0:
+			expect_errno(sendto(s, "x", 1, 0,
+					    (struct sockaddr *)&to, 15),
+				     EINVAL);
+			break;
+		case 1:
+			bad.sin_family = AF_UNIX;
+			expect_errno(sendto(s, "x", 1, 0,
+					    (struct sockaddr *)&bad,
+					    sizeof(bad)),
+				     EAFNOSUPPORT);
+			break;
+		case 2:
+			bad.sin_port = 0;
+			expect_errno(sendto(s, "x", 1, 0,
+					    (struct sockaddr *)&bad,
+					    sizeof(bad)),
+				     EINVAL);
+			break;
+		case 3:
+			expect_errno(send(s, "x", 1, 0), EDESTADDRREQ);
+			break;
+		case 4:
+			expect_errno(sendto(s, "x", UDP_MAX + 1, 0,
+					    (struct sockaddr *)&to, sizeof(to)),
+				     EMSGSIZE);
+			break;
+		case 5:
+			/* The loopback subnet's broadcast: routed via lo
+			 * whatever the host's routes are. */
+			bad = sin_of("127.255.255.255", 9);
+			expect_errno(sendto(s, "x", 1, 0,
+					    (struct sockaddr *)&bad,
+					    sizeof(bad)),
+				     EACCES);
+			break;
+		case 6:
+			expect_errno(shutdown(s, SHUT_WR), ENOTCONN);
+			/* Still unbound after shutdown. */
+			cr_assert_eq(name_of(s).sin_port, 0);
+			expect_errno(sendto(s, "x", 1, 0,
+					    (struct sockaddr *)&to, sizeof(to)),
+				     EPIPE);
+			break;
+		case 7:
+			expect_errno(connect(s, (struct sockaddr *)&to, 15),
+				     EINVAL);
+			break;
+		case 8:
+			bad.sin_family = AF_UNIX;
+			expect_errno(connect(s, (struct sockaddr *)&bad,
+					     sizeof(bad)),
+				     EAFNOSUPPORT);
+			break;
+		}
+		sin = name_of(s);
+		cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY), "case %d",
+			     i);
+		cr_assert_geq(ntohs(sin.sin_port), 1024, "case %d", i);
+		expect_ok(close(s));
+	}
+	/* None of them sent anything. */
+	expect_errno(recv(r, &(char){ 0 }, 1, MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(r));
+}
+
+API_TEST(udp, connect_address_checks, API_NEEDS_INET)
+{
+	struct sockaddr_in to, bad;
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+
+	expect_errno(connect(s, (struct sockaddr *)&to, 15), EINVAL);
+	expect_errno(connect(s, (struct sockaddr *)&to, 1), EINVAL);
+	expect_errno(connect(s, (struct sockaddr *)&to, 0), EINVAL);
+	bad = to;
+	bad.sin_family = AF_UNIX;
+	expect_errno(connect(s, (struct sockaddr *)&bad, sizeof(bad)),
+		     EAFNOSUPPORT);
+	expect_errno(getpeername(s, (struct sockaddr *)&bad,
+				 &(socklen_t){ sizeof(bad) }),
+		     ENOTCONN);
+	/* Surprising: connect() to port 0 succeeds, yet getpeername() then
+	 * says ENOTCONN, since it looks at the peer port. */
+	bad = sin_of("127.0.0.1", 0);
+	expect_ok(connect(s, (struct sockaddr *)&bad, sizeof(bad)));
+	expect_errno(getpeername(s, (struct sockaddr *)&bad,
+				 &(socklen_t){ sizeof(bad) }),
+		     ENOTCONN);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* A connected socket takes datagrams only from its peer; sendto() with
+ * an explicit address still works and goes to that address. */
+API_TEST(udp, connected_filters_and_sendto_override, API_NEEDS_INET)
+{
+	struct sockaddr_in pa, oa, sa, from;
+	socklen_t len = sizeof(from);
+	int peer = udp_bound("127.0.0.1", &pa);
+	int other = udp_bound("127.0.0.1", &oa);
+	int s = udp_bound("127.0.0.1", &sa);
+	char c;
+
+	expect_ok(connect(s, (struct sockaddr *)&pa, sizeof(pa)));
+	set_rcvtimeo(s, WAIT_MS);
+	send_to(other, "o", 1, &sa);
+	send_to(peer, "p", 1, &sa);
+	/* Only "p" arrives; the "o" from a stranger is dropped. */
+	cr_assert_eq(recvfrom(s, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
+	cr_assert_eq(c, 'p');
+	cr_assert_eq(from.sin_port, pa.sin_port);
+	cr_assert_eq(from.sin_addr.s_addr, pa.sin_addr.s_addr);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	/* An explicit destination overrides the peer for that datagram. */
+	send_to(s, "q", 1, &oa);
+	cr_assert_eq(recv_wait(other, &c, 1, 0), 1);
+	cr_assert_eq(c, 'q');
+	expect_errno(recv(peer, &c, 1, MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(other));
+	expect_ok(close(peer));
+}
+
+/* A UDP socket may connect again to another peer, and keeps its port. */
+API_TEST(udp, reconnect_changes_peer, API_NEEDS_INET)
+{
+	struct sockaddr_in a, b;
+	int ra = udp_bound("127.0.0.1", &a);
+	int rb = udp_bound("127.0.0.1", &b);
+	int s = udp_socket();
+	uint16_t port;
+	char c;
+
+	expect_ok(connect(s, (struct sockaddr *)&a, sizeof(a)));
+	port = name_of(s).sin_port;
+	expect_ok(connect(s, (struct sockaddr *)&b, sizeof(b)));
+	cr_assert_eq(peer_of(s).sin_port, b.sin_port);
+	cr_assert_eq(name_of(s).sin_port, port);
+	expect_ok(send(s, "b", 1, 0));
+	cr_assert_eq(recv_wait(rb, &c, 1, 0), 1);
+	expect_errno(recv(ra, &c, 1, MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(ra));
+	expect_ok(close(rb));
+}
+
+/* connect(AF_UNSPEC) dissolves the association: no peer, send needs an
+ * address again, datagrams from anyone are accepted.  The address length
+ * need only cover sa_family (2); 1 is EINVAL.  On a socket that is not
+ * connected it is a no-op that succeeds. */
+API_TEST(udp, connect_af_unspec_disconnects, API_NEEDS_INET)
+{
+	struct sockaddr_in pa, oa, sa;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	int peer = udp_bound("127.0.0.1", &pa);
+	int other = udp_bound("127.0.0.1", &oa);
+	int s = udp_bound_explicit("127.0.0.1", &sa);
+	int u = udp_socket();
+	char c;
+
+	expect_ok(connect(u, &unspec, sizeof(unspec)));
+	expect_ok(connect(u, &unspec, 2));
+	expect_errno(connect(u, &unspec, 1), EINVAL);
+
+	expect_ok(connect(s, (struct sockaddr *)&pa, sizeof(pa)));
+	expect_errno(connect(s, &unspec, 1), EINVAL);
+	peer_of(s);
+	expect_ok(connect(s, &unspec, 2));
+	expect_errno(getpeername(s, (struct sockaddr *)&pa,
+				 &(socklen_t){ sizeof(pa) }),
+		     ENOTCONN);
+	expect_errno(send(s, "x", 1, 0), EDESTADDRREQ);
+	/* The name given explicitly to bind() is kept. */
+	cr_assert_eq(name_of(s).sin_port, sa.sin_port);
+	cr_assert_eq(name_of(s).sin_addr.s_addr, sa.sin_addr.s_addr);
+	send_to(other, "o", 1, &sa);
+	cr_assert_eq(recv_wait(s, &c, 1, 0), 1);
+	cr_assert_eq(c, 'o');
+	expect_ok(close(u));
+	expect_ok(close(s));
+	expect_ok(close(other));
+	expect_ok(close(peer));
+}
+
+/* Surprising: on disconnect Linux unbinds whatever was not bound by the
+ * user with an explicit value.  A port from autobind, or from bind(port
+ * 0), is given up (getsockname shows port 0, and the port is free), and
+ * an address from autobind is reset to 0.0.0.0; an address or port given
+ * explicitly to bind() stays. */
+API_TEST(udp, disconnect_forgets_ephemeral_port, API_NEEDS_INET)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	struct sockaddr_in to, sin;
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+	int t;
+	uint16_t port;
+
+	/* Autobound by connect: 127.0.0.1:p becomes 0.0.0.0:0. */
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	port = ntohs(name_of(s).sin_port);
+	expect_ok(connect(s, &unspec, sizeof(unspec)));
+	sin = name_of(s);
+	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
+	cr_assert_eq(sin.sin_port, 0);
+	t = udp_socket();
+	cr_assert_eq(bind_err(t, "127.0.0.1", port), 0, "port still held");
+	expect_ok(close(t));
+	expect_ok(close(s));
+
+	/* bind(127.0.0.1, port 0): the address stays, the port goes. */
+	s = udp_bound("127.0.0.1", &sin);
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	expect_ok(connect(s, &unspec, sizeof(unspec)));
+	sin = name_of(s);
+	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(sin.sin_port, 0);
+	expect_ok(close(s));
+
+	/* bind(0.0.0.0, port 0), connect: 127.0.0.1:p, then 0.0.0.0:0. */
+	s = udp_bound("0.0.0.0", &sin);
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(name_of(s).sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	expect_ok(connect(s, &unspec, sizeof(unspec)));
+	sin = name_of(s);
+	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
+	cr_assert_eq(sin.sin_port, 0);
+	expect_ok(close(s));
+
+	/* bind(0.0.0.0, explicit port): the port stays. */
+	s = udp_bound_explicit("0.0.0.0", &sin);
+	port = ntohs(sin.sin_port);
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	expect_ok(connect(s, &unspec, sizeof(unspec)));
+	sin = name_of(s);
+	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
+	cr_assert_eq(ntohs(sin.sin_port), port);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- data ------------------------------------------------------------ */
+
+/* Boundaries are kept; MSG_PEEK leaves the datagram in place; recvfrom
+ * on a connected socket still reports the peer's address. */
+API_TEST(udp, datagram_boundaries_and_peek, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, sa, from;
+	socklen_t len = sizeof(from);
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_bound("127.0.0.1", &sa);
+	char buf[64];
+
+	expect_ok(connect(r, (struct sockaddr *)&sa, sizeof(sa)));
+	send_to(s, "one", 3, &ra);
+	send_to(s, "three", 5, &ra);
+	send_to(s, "tw", 2, &ra);
+	wait_readable(r);
+	cr_assert_eq(recv(r, buf, sizeof(buf), MSG_PEEK), 3);
+	cr_assert_eq(recv(r, buf, sizeof(buf), MSG_PEEK), 3);
+	cr_assert_eq(recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			      &len),
+		     3);
+	cr_assert_eq(memcmp(buf, "one", 3), 0);
+	cr_assert_eq(from.sin_port, sa.sin_port);
+	cr_assert_eq(recv_wait(r, buf, sizeof(buf), 0), 5);
+	cr_assert_eq(memcmp(buf, "three", 5), 0);
+	cr_assert_eq(recv_wait(r, buf, sizeof(buf), 0), 2);
+	expect_errno(recv(r, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* A zero-length datagram is a datagram: it makes the socket readable,
+ * recv returns 0 for it (with the sender's address), and it is consumed.
+ * FIONREAD reports its length, 0. */
+API_TEST(udp, zero_length_datagram, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, sa, from;
+	socklen_t len = sizeof(from);
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_bound("127.0.0.1", &sa);
+	int n = -1;
+	char buf[8];
+
+	send_to(s, "", 0, &ra);
+	cr_assert_eq(wait_events(r, POLLIN | POLLRDNORM, WAIT_MS),
+		     POLLIN | POLLRDNORM);
+	expect_ok(ioctl(r, FIONREAD, &n));
+	cr_assert_eq(n, 0);
+	cr_assert_eq(recvfrom(r, buf, sizeof(buf), MSG_DONTWAIT,
+			      (struct sockaddr *)&from, &len),
+		     0);
+	cr_assert_eq(len, sizeof(from));
+	cr_assert_eq(from.sin_port, sa.sin_port);
+	cr_assert_eq(wait_events(r, POLLIN, 0), 0);
+	expect_errno(recv(r, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	/* Also through connect + send and into a zero-length buffer. */
+	expect_ok(connect(s, (struct sockaddr *)&ra, sizeof(ra)));
+	cr_assert_eq(send(s, NULL, 0, 0), 0);
+	cr_assert_eq(recv_wait(r, NULL, 0, 0), 0);
+	expect_errno(recv(r, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* A short buffer gets the head of the datagram and the rest is lost;
+ * with the MSG_TRUNC flag recv returns the real length; recvmsg sets
+ * MSG_TRUNC in msg_flags. */
+API_TEST(udp, msg_trunc, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	char buf[16];
+	struct iovec iov = { .iov_base = buf, .iov_len = 4 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	send_to(s, "0123456789", 10, &ra);
+	send_to(s, "abcdefghij", 10, &ra);
+	send_to(s, "ABCDEFGHIJ", 10, &ra);
+	send_to(s, "klmnopqrst", 10, &ra);
+	memset(buf, 0, sizeof(buf));
+	cr_assert_eq(recv_wait(r, buf, 4, 0), 4);
+	cr_assert_eq(memcmp(buf, "0123", 4), 0);
+	cr_assert_eq(recv_wait(r, buf, 4, MSG_TRUNC), 10);
+	cr_assert_eq(memcmp(buf, "abcd", 4), 0);
+	/* MSG_PEEK|MSG_TRUNC reports the length without taking it. */
+	cr_assert_eq(recv_wait(r, buf, 2, MSG_PEEK | MSG_TRUNC), 10);
+	wait_readable(r);
+	cr_assert_eq(recvmsg(r, &m, 0), 4);
+	cr_assert_eq(m.msg_flags & MSG_TRUNC, MSG_TRUNC);
+	cr_assert_eq(memcmp(buf, "ABCD", 4), 0);
+	iov.iov_len = sizeof(buf);
+	wait_readable(r);
+	cr_assert_eq(recvmsg(r, &m, 0), 10);
+	cr_assert_eq(m.msg_flags & MSG_TRUNC, 0);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* 65535 - 20 (IP header) - 8 (UDP header) = 65507 is the largest
+ * datagram; one byte more is EMSGSIZE, connected or not, whatever the
+ * iovec layout. */
+API_TEST(udp, max_datagram_and_emsgsize, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	char *buf = malloc(UDP_MAX + 1), *got = malloc(UDP_MAX + 1);
+	struct iovec iov[2];
+	struct msghdr m = { .msg_name = &ra,
+			    .msg_namelen = sizeof(ra),
+			    .msg_iov = iov,
+			    .msg_iovlen = 2 };
+
+	cr_assert(buf && got);
+	for (int i = 0; i <= UDP_MAX; i++)
+		buf[i] = (char)(i * 7);
+	expect_errno(sendto(s, buf, UDP_MAX + 1, 0, (struct sockaddr *)&ra,
+			    sizeof(ra)),
+		     EMSGSIZE);
+	iov[0] = (struct iovec){ .iov_base = buf, .iov_len = 1000 };
+	iov[1] = (struct iovec){ .iov_base = buf + 1000,
+				 .iov_len = UDP_MAX - 999 };
+	expect_errno(sendmsg(s, &m, 0), EMSGSIZE);
+	send_to(s, buf, UDP_MAX, &ra);
+	cr_assert_eq(recv_wait(r, got, UDP_MAX + 1, 0), UDP_MAX);
+	cr_assert_eq(memcmp(buf, got, UDP_MAX), 0);
+	expect_ok(connect(s, (struct sockaddr *)&ra, sizeof(ra)));
+	expect_errno(send(s, buf, UDP_MAX + 1, 0), EMSGSIZE);
+	iov[1].iov_len = UDP_MAX - 1000;
+	m.msg_name = NULL;
+	m.msg_namelen = 0;
+	cr_assert_eq(sendmsg(s, &m, 0), UDP_MAX);
+	cr_assert_eq(recv_wait(r, got, UDP_MAX + 1, 0), UDP_MAX);
+	cr_assert_eq(memcmp(buf, got, UDP_MAX), 0);
+	/* Nothing of the refused ones arrived. */
+	expect_errno(recv(r, got, 1, MSG_DONTWAIT), EAGAIN);
+	free(buf);
+	free(got);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* The address buffer of recvfrom gets a truncated copy when short, and
+ * the length is set to the full 16. */
+API_TEST(udp, recvfrom_short_address_buffer, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, sa;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_bound("127.0.0.1", &sa);
+	unsigned char addr[16];
+	socklen_t len = 4;
+	char c;
+
+	send_to(s, "x", 1, &ra);
+	wait_readable(r);
+	memset(addr, 0xa5, sizeof(addr));
+	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)addr, &len), 1);
+	cr_assert_eq(len, sizeof(struct sockaddr_in));
+	cr_assert_eq(addr[0] | addr[1] << 8, AF_INET);
+	cr_assert_eq(memcmp(&addr[2], &sa.sin_port, 2), 0);
+	cr_assert_eq(addr[4], 0xa5);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+API_TEST(udp, empty_nonblocking_eagain, API_NEEDS_INET)
+{
+	int s = udp_bound("127.0.0.1", NULL);
+	int n = expect_ok(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	char c;
+
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	expect_errno(recv(n, &c, 1, 0), EAGAIN);
+	expect_errno(read(n, &c, 1), EAGAIN);
+	expect_errno(recvfrom(n, &c, 1, 0, NULL, NULL), EAGAIN);
+	expect_ok(close(n));
+	expect_ok(close(s));
+}
+
+/* FIONREAD and SIOCINQ give the size of the next datagram, not the
+ * total queued.  SIOCOUTQ counts bytes not yet sent; the loopback takes
+ * a datagram out of the sender's account as it passes, so it reads 0
+ * after a send. */
+API_TEST(udp, queue_size_ioctls, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	int n = -1;
+	char buf[64];
+
+	expect_ok(ioctl(r, FIONREAD, &n));
+	cr_assert_eq(n, 0);
+	n = -1;
+	expect_ok(ioctl(s, SIOCOUTQ, &n));
+	cr_assert_eq(n, 0);
+	memset(buf, 0, sizeof(buf));
+	send_to(s, buf, 10, &ra);
+	send_to(s, buf, 20, &ra);
+	n = -1;
+	expect_ok(ioctl(s, SIOCOUTQ, &n));
+	cr_assert_eq(n, 0);
+	wait_readable(r);
+	expect_ok(ioctl(r, FIONREAD, &n));
+	cr_assert_eq(n, 10);
+	n = -1;
+	expect_ok(ioctl(r, SIOCINQ, &n));
+	cr_assert_eq(n, 10);
+	cr_assert_eq(recv(r, buf, sizeof(buf), 0), 10);
+	wait_readable(r);
+	expect_ok(ioctl(r, SIOCINQ, &n));
+	cr_assert_eq(n, 20);
+	cr_assert_eq(recv(r, buf, sizeof(buf), 0), 20);
+	expect_ok(ioctl(r, FIONREAD, &n));
+	cr_assert_eq(n, 0);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* A UDP socket is always writable; readable once a datagram is queued. */
+API_TEST(udp, poll_readiness, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	short all = POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLPRI |
+		    POLLRDHUP;
+	char c;
+
+	cr_assert_eq(wait_events(s, all, 0), POLLOUT | POLLWRNORM);
+	cr_assert_eq(wait_events(r, all, 0), POLLOUT | POLLWRNORM);
+	send_to(s, "x", 1, &ra);
+	wait_readable(r);
+	cr_assert_eq(wait_events(r, all, 0),
+		     POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+	cr_assert_eq(recv(r, &c, 1, 0), 1);
+	cr_assert_eq(wait_events(r, all, 0), POLLOUT | POLLWRNORM);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* Edge-triggered epoll reports each arriving datagram. */
+API_TEST(udp, epoll_edge_per_datagram, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	int ep = expect_ok(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET,
+				  .data.u32 = 7 };
+
+	expect_ok(epoll_ctl(ep, EPOLL_CTL_ADD, r, &ev));
+	cr_assert_eq(epoll_wait(ep, &ev, 1, 0), 1);
+	cr_assert_eq(ev.events, EPOLLOUT);
+	cr_assert_eq(ev.data.u32, 7);
+	cr_assert_eq(epoll_wait(ep, &ev, 1, 0), 0);
+	for (int i = 0; i < 2; i++) {
+		send_to(s, "x", 1, &ra);
+		cr_assert_eq(epoll_wait(ep, &ev, 1, WAIT_MS), 1);
+		cr_assert_eq(ev.events, EPOLLIN | EPOLLOUT);
+		cr_assert_eq(epoll_wait(ep, &ev, 1, 0), 0);
+	}
+	cr_assert_eq(count_dontwait(r), 2);
+	expect_ok(close(ep));
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- sendmmsg / recvmmsg --------------------------------------------- */
+
+API_TEST(udp, sendmmsg_recvmmsg, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, sa, from[4];
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_bound("127.0.0.1", &sa);
+	static const char *const text[3] = { "a", "bb", "ccc" };
+	struct iovec siov[3], riov[4];
+	struct mmsghdr sm[3], rm[4];
+	char rbuf[4][8];
+
+	memset(sm, 0, sizeof(sm));
+	memset(rm, 0, sizeof(rm));
+	for (int i = 0; i < 3; i++) {
+		siov[i] = (struct iovec){ .iov_base = (void *)text[i],
+					  .iov_len = strlen(text[i]) };
+		sm[i].msg_hdr.msg_name = &ra;
+		sm[i].msg_hdr.msg_namelen = sizeof(ra);
+		sm[i].msg_hdr.msg_iov = &siov[i];
+		sm[i].msg_hdr.msg_iovlen = 1;
+		sm[i].msg_len = 12345;
+	}
+	for (int i = 0; i < 4; i++) {
+		riov[i] = (struct iovec){ .iov_base = rbuf[i],
+					  .iov_len = sizeof(rbuf[i]) };
+		rm[i].msg_hdr.msg_name = &from[i];
+		rm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		rm[i].msg_hdr.msg_iov = &riov[i];
+		rm[i].msg_hdr.msg_iovlen = 1;
+	}
+	cr_assert_eq(sendmmsg(s, sm, 0, 0), 0);
+	cr_assert_eq(sendmmsg(s, sm, 3, 0), 3);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(sm[i].msg_len, strlen(text[i]));
+	/* Blocking, with vlen 3: waits for all three. */
+	set_rcvtimeo(r, WAIT_MS);
+	cr_assert_eq(recvmmsg(r, rm, 3, 0, NULL), 3);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(rm[i].msg_len, strlen(text[i]));
+		cr_assert_eq(memcmp(rbuf[i], text[i], rm[i].msg_len), 0);
+		cr_assert_eq(rm[i].msg_hdr.msg_namelen, sizeof(from[i]));
+		cr_assert_eq(from[i].sin_port, sa.sin_port);
+	}
+	expect_errno(recvmmsg(r, rm, 4, MSG_DONTWAIT, NULL), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* MSG_DONTWAIT and MSG_WAITFORONE return what is there (2) rather than
+ * wait for the 4 asked for. */
+API_TEST(udp, recvmmsg_partial, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	struct iovec riov[4];
+	struct mmsghdr rm[4];
+	char rbuf[4][8];
+
+	memset(rm, 0, sizeof(rm));
+	for (int i = 0; i < 4; i++) {
+		riov[i] = (struct iovec){ .iov_base = rbuf[i],
+					  .iov_len = sizeof(rbuf[i]) };
+		rm[i].msg_hdr.msg_iov = &riov[i];
+		rm[i].msg_hdr.msg_iovlen = 1;
+	}
+	for (int round = 0; round < 2; round++) {
+		int flags = round ? MSG_WAITFORONE : MSG_DONTWAIT;
+		int total = 0;
+
+		send_to(s, "1", 1, &ra);
+		send_to(s, "22", 2, &ra);
+		/* Normally both are there at once and one call takes both;
+		 * either way no call waits for the 4 asked for. */
+		for (int calls = 0; calls < 10 && total < 2; calls++) {
+			int n;
+
+			wait_readable(r);
+			n = recvmmsg(r, rm + total, 4, flags, NULL);
+			cr_assert(n >= 1 && n <= 2 - total, "recvmmsg: %d", n);
+			total += n;
+		}
+		cr_assert_eq(total, 2);
+		cr_assert_eq(rm[0].msg_len, 1);
+		cr_assert_eq(rm[1].msg_len, 2);
+		expect_errno(recvmmsg(r, rm, 4, MSG_DONTWAIT, NULL), EAGAIN);
+	}
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* sendmmsg stops at the first failing message: if some were sent it
+ * returns their count and the error is not reported; if the first
+ * fails it returns -1 with its errno. */
+API_TEST(udp, sendmmsg_partial_failure, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, bad;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	struct iovec iov = { .iov_base = "m", .iov_len = 1 };
+	struct mmsghdr sm[3];
+	char c;
+
+	bad = ra;
+	bad.sin_port = 0;
+	memset(sm, 0, sizeof(sm));
+	for (int i = 0; i < 3; i++) {
+		sm[i].msg_hdr.msg_name = i == 1 ? &bad : &ra;
+		sm[i].msg_hdr.msg_namelen = sizeof(ra);
+		sm[i].msg_hdr.msg_iov = &iov;
+		sm[i].msg_hdr.msg_iovlen = 1;
+	}
+	cr_assert_eq(sendmmsg(s, sm, 3, 0), 1);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	expect_errno(sendmmsg(s, &sm[1], 2, 0), EINVAL);
+	cr_assert_eq(recv_wait(r, &c, 1, 0), 1);
+	expect_errno(recv(r, &c, 1, MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- SO_BROADCAST ---------------------------------------------------- */
+
+/* Without SO_BROADCAST, a broadcast destination (limited, or the
+ * loopback subnet's 127.255.255.255) is EACCES, for sendto and for
+ * connect.  Nothing is sent.  (The option is never turned on here: the
+ * test must not broadcast.) */
+API_TEST(udp, broadcast_without_so_broadcast_eacces, API_NEEDS_INET)
+{
+	int s = udp_bound("127.0.0.1", NULL);
+	uint16_t port = closed_port();
+	struct sockaddr_in lb = sin_of("255.255.255.255", port);
+	struct sockaddr_in sb = sin_of("127.255.255.255", port);
+
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&lb, sizeof(lb)),
+		     EACCES);
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&sb, sizeof(sb)),
+		     EACCES);
+	expect_errno(connect(s, (struct sockaddr *)&lb, sizeof(lb)), EACCES);
+	expect_errno(connect(s, (struct sockaddr *)&sb, sizeof(sb)), EACCES);
+	expect_errno(getpeername(s, (struct sockaddr *)&lb,
+				 &(socklen_t){ sizeof(lb) }),
+		     ENOTCONN);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	/* The option itself: any non-zero int reads back as 1; the value
+	 * must be a full int (unlike the SOL_IP options below).  Nothing is
+	 * sent while it is on. */
+	cr_assert_eq(set_int(s, SOL_SOCKET, SO_BROADCAST, 5), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 1);
+	cr_assert_eq(set_int(s, SOL_SOCKET, SO_BROADCAST, -1), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 1);
+	cr_assert_eq(set_int(s, SOL_SOCKET, SO_BROADCAST, 0), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	expect_errno(setsockopt(s, SOL_SOCKET, SO_BROADCAST, &(char){ 1 }, 1),
+		     EINVAL);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	expect_ok(close(s));
+}
+
+/* -- SO_REUSEADDR / SO_REUSEPORT ------------------------------------- */
+
+static void set_reuse(int fd, int flags)
+{
+	cr_assert_eq(set_int(fd, SOL_SOCKET, SO_REUSEADDR, flags & 1), 0);
+	cr_assert_eq(set_int(fd, SOL_SOCKET, SO_REUSEPORT, flags >> 1), 0);
+}
+
+/* Bind a socket with flags1 (bit 0 SO_REUSEADDR, bit 1 SO_REUSEPORT) to
+ * ip1, port 0, then another with flags2 to ip2 and the same port: the
+ * errno of the second bind, or 0. */
+static int second_bind(const char *ip1, int flags1, const char *ip2, int flags2)
+{
+	int a = udp_socket(), b = udp_socket();
+	int err;
+
+	set_reuse(a, flags1);
+	set_reuse(b, flags2);
+	cr_assert_eq(bind_err(a, ip1, 0), 0);
+	err = bind_err(b, ip2, ntohs(name_of(a).sin_port));
+	expect_ok(close(a));
+	expect_ok(close(b));
+	return err;
+}
+
+/* The UDP rule: a second bind to an overlapping address and the same
+ * port succeeds iff both sockets have SO_REUSEADDR, or both have
+ * SO_REUSEPORT (same owner).  Overlapping means equal, or either is
+ * INADDR_ANY, in either order; two different specific addresses never
+ * conflict.  Flags: bit 0 SO_REUSEADDR, bit 1 SO_REUSEPORT. */
+API_TEST(udp, reuse_bind_rules, API_NEEDS_INET)
+{
+	static const char *const pairs[][2] = {
+		{ "127.0.0.1", "127.0.0.1" }, { "0.0.0.0", "127.0.0.1" },
+		{ "127.0.0.1", "0.0.0.0" },   { "0.0.0.0", "0.0.0.0" },
+		{ "127.0.0.1", "127.0.0.2" },
+	};
+
+	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
+		bool overlap = p != 4;
+
+		for (int f1 = 0; f1 < 4; f1++) {
+			for (int f2 = 0; f2 < 4; f2++) {
+				bool share = (f1 & f2) != 0;
+				int want = overlap && !share ? EADDRINUSE : 0;
+
+				cr_assert_eq(second_bind(pairs[p][0], f1,
+							 pairs[p][1], f2),
+					     want,
+					     "%s reuseaddr %d reuseport %d, "
+					     "then %s reuseaddr %d reuseport "
+					     "%d",
+					     pairs[p][0], f1 & 1, f1 >> 1,
+					     pairs[p][1], f2 & 1, f2 >> 1);
+			}
+		}
+	}
+}
+
+/* Two sockets sharing a port through SO_REUSEADDR: each unicast datagram
+ * goes to one of them, not to both (Linux picks the one bound last). */
+API_TEST(udp, reuseaddr_delivers_once, API_NEEDS_INET)
+{
+	struct sockaddr_in sin;
+	int a = udp_socket(), b = udp_socket();
+	int s = udp_socket();
+	int fds[2] = { a, b }, counts[2];
+	int na, nb;
+
+	cr_assert_eq(set_int(a, SOL_SOCKET, SO_REUSEADDR, 1), 0);
+	cr_assert_eq(set_int(b, SOL_SOCKET, SO_REUSEADDR, 1), 0);
+	cr_assert_eq(bind_err(a, "127.0.0.1", 0), 0);
+	sin = name_of(a);
+	cr_assert_eq(bind_err(b, "127.0.0.1", ntohs(sin.sin_port)), 0);
+	for (int i = 0; i < 8; i++)
+		send_to(s, "x", 1, &sin);
+	collect(fds, 2, counts, 8);
+	na = counts[0];
+	nb = counts[1];
+	cr_assert_eq(na + nb, 8, "%d + %d", na, nb);
+	cr_assert(na == 0 || nb == 0, "split %d/%d", na, nb);
+	expect_ok(close(s));
+	expect_ok(close(a));
+	expect_ok(close(b));
+}
+
+/* A socket bound to the exact destination address beats one bound to
+ * INADDR_ANY on the same port, in either bind order. */
+API_TEST(udp, specific_address_beats_wildcard, API_NEEDS_INET)
+{
+	for (int order = 0; order < 2; order++) {
+		int any = udp_socket(), lo = udp_socket();
+		int s = udp_socket();
+		int first = order ? lo : any, second = order ? any : lo;
+		struct sockaddr_in to;
+		char c;
+
+		cr_assert_eq(set_int(any, SOL_SOCKET, SO_REUSEADDR, 1), 0);
+		cr_assert_eq(set_int(lo, SOL_SOCKET, SO_REUSEADDR, 1), 0);
+		cr_assert_eq(
+			bind_err(first, order ? "127.0.0.1" : "0.0.0.0", 0), 0);
+		to = sin_of("127.0.0.1", ntohs(name_of(first).sin_port));
+		cr_assert_eq(bind_err(second, order ? "0.0.0.0" : "127.0.0.1",
+				      ntohs(to.sin_port)),
+			     0);
+		send_to(s, "a", 1, &to);
+		send_to(s, "b", 1, &to);
+		cr_assert_eq(recv_wait(lo, &c, 1, 0), 1);
+		cr_assert_eq(c, 'a');
+		cr_assert_eq(recv_wait(lo, &c, 1, 0), 1);
+		cr_assert_eq(c, 'b');
+		expect_errno(recv(any, &c, 1, MSG_DONTWAIT), EAGAIN);
+		/* Another loopback address reaches only the wildcard. */
+		to.sin_addr.s_addr = ip_of("127.0.0.3");
+		send_to(s, "c", 1, &to);
+		cr_assert_eq(recv_wait(any, &c, 1, 0), 1);
+		cr_assert_eq(c, 'c');
+		expect_ok(close(s));
+		expect_ok(close(any));
+		expect_ok(close(lo));
+	}
+}
+
+/* SO_REUSEPORT groups are per owner: a socket of another user cannot
+ * join (EADDRINUSE), while SO_REUSEADDR has no such check. */
+API_TEST(udp, reuseport_other_user_eaddrinuse, API_NEEDS_INET)
+{
+	int a = udp_socket(), c = udp_socket(), b, d;
+	uint16_t pa, pc;
+
+	cr_assert_eq(set_int(a, SOL_SOCKET, SO_REUSEPORT, 1), 0);
+	cr_assert_eq(bind_err(a, "127.0.0.1", 0), 0);
+	pa = ntohs(name_of(a).sin_port);
+	cr_assert_eq(set_int(c, SOL_SOCKET, SO_REUSEADDR, 1), 0);
+	cr_assert_eq(bind_err(c, "127.0.0.1", 0), 0);
+	pc = ntohs(name_of(c).sin_port);
+	api_drop_privileges();
+	b = udp_socket();
+	cr_assert_eq(set_int(b, SOL_SOCKET, SO_REUSEPORT, 1), 0);
+	cr_assert_eq(bind_err(b, "127.0.0.1", pa), EADDRINUSE);
+	d = udp_socket();
+	cr_assert_eq(set_int(d, SOL_SOCKET, SO_REUSEADDR, 1), 0);
+	cr_assert_eq(bind_err(d, "127.0.0.1", pc), 0);
+	expect_ok(close(a));
+	expect_ok(close(b));
+	expect_ok(close(c));
+	expect_ok(close(d));
+}
+
+/* A SO_REUSEPORT group spreads datagrams over its members by a hash of
+ * the source: from many source ports, more than one member receives,
+ * and nothing is lost or duplicated. */
+API_TEST(udp, reuseport_group_spreads, API_NEEDS_INET)
+{
+	enum {
+		MEMBERS = 4,
+		SENDERS = 64
+	};
+	int g[MEMBERS], got[MEMBERS], total = 0, busy = 0;
+	struct sockaddr_in to;
+
+	for (int i = 0; i < MEMBERS; i++) {
+		g[i] = udp_socket();
+		cr_assert_eq(set_int(g[i], SOL_SOCKET, SO_REUSEPORT, 1), 0);
+		cr_assert_eq(bind_err(g[i], "127.0.0.1",
+				      i ? ntohs(to.sin_port) : 0),
+			     0);
+		if (i == 0)
+			to = name_of(g[0]);
+	}
+	for (int i = 0; i < SENDERS; i++) {
+		int s = udp_socket();
+
+		send_to(s, "x", 1, &to);
+		expect_ok(close(s));
+	}
+	collect(g, MEMBERS, got, SENDERS);
+	for (int i = 0; i < MEMBERS; i++) {
+		total += got[i];
+		busy += got[i] > 0;
+	}
+	cr_assert_eq(total, SENDERS, "received %d of %d", total, SENDERS);
+	cr_assert_gt(busy, 1, "all datagrams went to one member");
+	for (int i = 0; i < MEMBERS; i++)
+		expect_ok(close(g[i]));
+}
+
+/* -- ICMP errors ----------------------------------------------------- */
+
+/* A connected socket sending to a closed port gets the ICMP port
+ * unreachable as a pending ECONNREFUSED (POLLERR); the next recv reports
+ * it once, and then the socket is back to normal (EAGAIN). */
+API_TEST(udp, connected_econnrefused_on_recv, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char c;
+
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(send(s, "abc", 3, 0), 3);
+	wait_error(s);
+	cr_assert_eq(wait_events(s, POLLIN | POLLOUT, 0), POLLERR | POLLOUT);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), ECONNREFUSED);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(wait_events(s, POLLIN | POLLOUT, 0), POLLOUT);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	/* Still connected. */
+	cr_assert_eq(peer_of(s).sin_port, to.sin_port);
+	expect_ok(close(s));
+}
+
+/* If the next call is a send, the send fails with ECONNREFUSED instead
+ * (and is not sent); the one after succeeds. */
+API_TEST(udp, connected_econnrefused_on_send, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char c;
+
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(send(s, "abc", 3, 0), 3);
+	wait_error(s);
+	expect_errno(send(s, "abc", 3, 0), ECONNREFUSED);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(send(s, "abc", 3, 0), 3);
+	/* ... and that one is refused in turn. */
+	wait_error(s);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), ECONNREFUSED);
+	expect_ok(close(s));
+}
+
+/* SO_ERROR reads the pending error and clears it. */
+API_TEST(udp, so_error_reads_and_clears, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char c;
+
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(send(s, "abc", 3, 0), 3);
+	wait_error(s);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
+	expect_ok(close(s));
+}
+
+/* An unconnected socket without IP_RECVERR hears nothing of the ICMP
+ * error.  (A connected socket sending to the same port afterwards
+ * serves as the witness that the first error was processed.) */
+API_TEST(udp, unconnected_ignores_icmp_without_recverr, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket(), w = udp_socket();
+	char c;
+
+	send_to(s, "abc", 3, &to);
+	expect_ok(connect(w, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(send(w, "abc", 3, 0), 3);
+	wait_error(w);
+	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT | MSG_ERRQUEUE), EAGAIN);
+	expect_ok(close(w));
+	expect_ok(close(s));
+}
+
+/* Surprising: with IP_RECVERR an unconnected socket gets the pending
+ * error set too, so the next recv or sendto fails with ECONNREFUSED,
+ * besides the error queue entry (which a failed sendto does not
+ * consume). */
+API_TEST(udp, recverr_unconnected_sets_error, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char c;
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_RECVERR), 1);
+	send_to(s, "abc", 3, &to);
+	wait_error(s);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), ECONNREFUSED);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	/* The error queue still holds the entry (and POLLERR with it). */
+	cr_assert_eq(wait_events(s, POLLIN, 0), POLLERR);
+	cr_assert_eq(recv(s, &c, 1, MSG_ERRQUEUE), 1);
+	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
+	/* Again, and this time the pending error hits the next sendto. */
+	send_to(s, "abc", 3, &to);
+	wait_error(s);
+	expect_errno(sendto(s, "abc", 3, 0, (struct sockaddr *)&to, sizeof(to)),
+		     ECONNREFUSED);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(recv(s, &c, 1, MSG_ERRQUEUE), 1);
+	expect_errno(recv(s, &c, 1, MSG_ERRQUEUE), EAGAIN);
+	expect_ok(close(s));
+}
+
+/* The error queue entry: payload = the original datagram's data,
+ * msg_name = its destination, an IP_RECVERR cmsg with a
+ * sock_extended_err (ECONNREFUSED, origin ICMP, type 3, code 3), the
+ * offender's address after it, and MSG_ERRQUEUE in msg_flags.  POLLERR
+ * stays while the queue is not empty, even after SO_ERROR is read. */
+API_TEST(udp, recverr_errqueue_contents, API_NEEDS_INET)
+{
+	uint16_t port = closed_port();
+	struct sockaddr_in to = sin_of("127.0.0.1", port), from;
+	int s = udp_socket();
+	char buf[64], cbuf[256];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = { .msg_name = &from,
+			    .msg_namelen = sizeof(from),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct sock_extended_err *ee;
+	struct sockaddr_in *off;
+	struct cmsghdr *cm;
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
+	send_to(s, "hello", 5, &to);
+	wait_error(s);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(wait_events(s, POLLIN, 0), POLLERR);
+	memset(&from, 0, sizeof(from));
+	cr_assert_eq(recvmsg(s, &m, MSG_ERRQUEUE), 5);
+	cr_assert_eq(memcmp(buf, "hello", 5), 0);
+	cr_assert_eq(m.msg_flags, MSG_ERRQUEUE);
+	cr_assert_eq(m.msg_namelen, sizeof(from));
+	cr_assert_eq(from.sin_family, AF_INET);
+	cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(ntohs(from.sin_port), port);
+	cm = find_cmsg(&m, SOL_IP, IP_RECVERR);
+	cr_assert_not_null(cm);
+	cr_assert_eq(cm->cmsg_len,
+		     CMSG_LEN(sizeof(*ee) + sizeof(struct sockaddr_in)));
+	ee = (struct sock_extended_err *)CMSG_DATA(cm);
+	cr_assert_eq(ee->ee_errno, ECONNREFUSED);
+	cr_assert_eq(ee->ee_origin, SO_EE_ORIGIN_ICMP);
+	cr_assert_eq(ee->ee_type, 3);
+	cr_assert_eq(ee->ee_code, 3);
+	cr_assert_eq(ee->ee_pad, 0);
+	cr_assert_eq(ee->ee_info, 0);
+	cr_assert_eq(ee->ee_data, 0);
+	off = (struct sockaddr_in *)SO_EE_OFFENDER(ee);
+	cr_assert_eq(off->sin_family, AF_INET);
+	cr_assert_eq(off->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(off->sin_port, 0);
+	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
+	expect_errno(recvmsg(s, &m, MSG_ERRQUEUE), EAGAIN);
+	expect_ok(close(s));
+}
+
+/* A short data buffer gives MSG_TRUNC, a control buffer shorter than a
+ * cmsghdr MSG_CTRUNC and no cmsg at all. */
+API_TEST(udp, errqueue_truncation_flags, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char buf[64], cbuf[256];
+	struct iovec iov = { .iov_base = buf, .iov_len = 2 };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(send(s, "abcdef", 6, 0), 6);
+	wait_error(s);
+	cr_assert_eq(recvmsg(s, &m, MSG_ERRQUEUE), 2);
+	cr_assert_eq(m.msg_flags, MSG_ERRQUEUE | MSG_TRUNC);
+	cr_assert_not_null(find_cmsg(&m, SOL_IP, IP_RECVERR));
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+
+	cr_assert_eq(send(s, "abcdef", 6, 0), 6);
+	wait_error(s);
+	iov.iov_len = sizeof(buf);
+	m.msg_controllen = sizeof(struct cmsghdr) - 1;
+	cr_assert_eq(recvmsg(s, &m, MSG_ERRQUEUE), 6);
+	cr_assert_eq(m.msg_flags, MSG_ERRQUEUE | MSG_CTRUNC);
+	cr_assert_eq(m.msg_controllen, 0);
+
+	/* Surprising: with room for the header alone, a truncated cmsg is
+	 * written: the header, cmsg_len = the room there was. */
+	cr_assert_eq(send(s, "abcdef", 6, 0), 6);
+	wait_error(s);
+	memset(cbuf, 0, sizeof(cbuf));
+	m.msg_controllen = sizeof(struct cmsghdr);
+	cr_assert_eq(recvmsg(s, &m, MSG_ERRQUEUE), 6);
+	cr_assert_eq(m.msg_flags, MSG_ERRQUEUE | MSG_CTRUNC);
+	cr_assert_eq(m.msg_controllen, sizeof(struct cmsghdr));
+	cr_assert_eq(((struct cmsghdr *)cbuf)->cmsg_len,
+		     sizeof(struct cmsghdr));
+	cr_assert_eq(((struct cmsghdr *)cbuf)->cmsg_level, SOL_IP);
+	cr_assert_eq(((struct cmsghdr *)cbuf)->cmsg_type, IP_RECVERR);
+	expect_ok(close(s));
+}
+
+/* Turning IP_RECVERR off empties the error queue.  Surprising:
+ * MSG_ERRQUEUE never blocks; an empty queue is EAGAIN even on a blocking
+ * socket, with IP_RECVERR on or off. */
+API_TEST(udp, recverr_off_purges_queue, API_NEEDS_INET)
+{
+	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char c;
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
+	send_to(s, "abc", 3, &to);
+	wait_error(s);
+	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 0), 0);
+	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
+	expect_errno(recv(s, &c, 1, MSG_ERRQUEUE), EAGAIN);
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
+	expect_errno(recv(s, &c, 1, MSG_ERRQUEUE), EAGAIN);
+	expect_ok(close(s));
+}
+
+/* -- IP-level ancillary data ----------------------------------------- */
+
+/* IP_PKTINFO on receive: ipi_addr is the header's destination,
+ * ipi_spec_dst the local address a reply would come from, ipi_ifindex
+ * the loopback's index (1 on Linux, where lo is always the first
+ * device). */
+API_TEST(udp, ip_pktinfo_receive, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, to;
+	int r = udp_bound("0.0.0.0", &ra);
+	int s = udp_socket();
+	char buf[8], cbuf[256];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct in_pktinfo pi;
+	struct cmsghdr *cm;
+
+	cr_assert_eq(set_int(r, SOL_IP, IP_PKTINFO, 9), 0);
+	cr_assert_eq(get_int(r, SOL_IP, IP_PKTINFO), 1);
+	to = sin_of("127.0.0.5", ntohs(ra.sin_port));
+	send_to(s, "x", 1, &to);
+	wait_readable(r);
+	cr_assert_eq(recvmsg(r, &m, 0), 1);
+	cm = find_cmsg(&m, SOL_IP, IP_PKTINFO);
+	cr_assert_not_null(cm);
+	cr_assert_eq(cm->cmsg_len, CMSG_LEN(sizeof(pi)));
+	memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+	cr_assert_eq(pi.ipi_ifindex, 1);
+	cr_assert_eq(pi.ipi_addr.s_addr, ip_of("127.0.0.5"));
+	cr_assert_eq(pi.ipi_spec_dst.s_addr, ip_of("127.0.0.5"));
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* IP_PKTINFO on send: ipi_spec_dst chooses the source address. */
+API_TEST(udp, ip_pktinfo_send_sets_source, API_NEEDS_INET)
+{
+	struct sockaddr_in ra, from;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} u;
+	struct in_pktinfo pi = { 0 };
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr m = { .msg_name = &ra,
+			    .msg_namelen = sizeof(ra),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.b,
+			    .msg_controllen = sizeof(u.b) };
+	socklen_t len = sizeof(from);
+	char c;
+
+	memset(&u, 0, sizeof(u));
+	u.h.cmsg_len = CMSG_LEN(sizeof(pi));
+	u.h.cmsg_level = SOL_IP;
+	u.h.cmsg_type = IP_PKTINFO;
+	pi.ipi_spec_dst.s_addr = ip_of("127.0.0.9");
+	memcpy(CMSG_DATA(&u.h), &pi, sizeof(pi));
+	cr_assert_eq(sendmsg(s, &m, 0), 1);
+	wait_readable(r);
+	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
+	cr_assert_eq(from.sin_addr.s_addr, ip_of("127.0.0.9"));
+	/* Only for that datagram. */
+	send_to(s, "y", 1, &ra);
+	wait_readable(r);
+	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
+	cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* IP_RECVTTL gives an int cmsg, IP_RECVTOS a one-byte cmsg; the TTL is
+ * the sender's IP_TTL unless an IP_TTL cmsg overrides it for one
+ * datagram.  A short control buffer drops what does not fit and sets
+ * MSG_CTRUNC. */
+API_TEST(udp, ip_recvttl_recvtos, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	char buf[8], cbuf[256];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec siov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr sm = { .msg_name = &ra,
+			     .msg_namelen = sizeof(ra),
+			     .msg_iov = &siov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.b,
+			     .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *cm;
+	int v;
+
+	cr_assert_eq(set_int(r, SOL_IP, IP_RECVTTL, 1), 0);
+	cr_assert_eq(set_int(r, SOL_IP, IP_RECVTOS, 1), 0);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 33), 0);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x28), 0);
+	send_to(s, "x", 1, &ra);
+	wait_readable(r);
+	cr_assert_eq(recvmsg(r, &m, 0), 1);
+	cm = find_cmsg(&m, SOL_IP, IP_TTL);
+	cr_assert_not_null(cm);
+	cr_assert_eq(cm->cmsg_len, CMSG_LEN(sizeof(int)));
+	memcpy(&v, CMSG_DATA(cm), sizeof(v));
+	cr_assert_eq(v, 33);
+	cm = find_cmsg(&m, SOL_IP, IP_TOS);
+	cr_assert_not_null(cm);
+	cr_assert_eq(cm->cmsg_len, CMSG_LEN(1));
+	cr_assert_eq(*CMSG_DATA(cm), 0x28);
+
+	memset(&u, 0, sizeof(u));
+	u.h.cmsg_len = CMSG_LEN(sizeof(int));
+	u.h.cmsg_level = SOL_IP;
+	u.h.cmsg_type = IP_TTL;
+	v = 7;
+	memcpy(CMSG_DATA(&u.h), &v, sizeof(v));
+	cr_assert_eq(sendmsg(s, &sm, 0), 1);
+	wait_readable(r);
+	m.msg_controllen = sizeof(cbuf);
+	cr_assert_eq(recvmsg(r, &m, 0), 1);
+	cm = find_cmsg(&m, SOL_IP, IP_TTL);
+	cr_assert_not_null(cm);
+	memcpy(&v, CMSG_DATA(cm), sizeof(v));
+	cr_assert_eq(v, 7);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 33);
+
+	/* Room for the TTL cmsg only. */
+	send_to(s, "x", 1, &ra);
+	wait_readable(r);
+	m.msg_controllen = CMSG_SPACE(sizeof(int));
+	cr_assert_eq(recvmsg(r, &m, 0), 1);
+	cr_assert_eq(m.msg_flags, MSG_CTRUNC);
+	cr_assert_not_null(find_cmsg(&m, SOL_IP, IP_TTL));
+	cr_assert_null(find_cmsg(&m, SOL_IP, IP_TOS));
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- IP options ------------------------------------------------------ */
+
+/* IP_TTL: 1..255; 0, 256 and negative values other than -1 are EINVAL;
+ * -1 restores the default (net.ipv4.ip_default_ttl, 64).  Surprising:
+ * SOL_IP integer options also take a one-byte value, and getsockopt with
+ * a buffer shorter than an int returns one byte (and len 1). */
+API_TEST(udp, ip_ttl_roundtrip, API_NEEDS_INET)
+{
+	int s = udp_socket();
+	unsigned char c;
+	socklen_t len;
+	int v;
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 1), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 1);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 255), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 255);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 0), EINVAL);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 256), EINVAL);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, -2), EINVAL);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 255);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, -1), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 64);
+
+	c = 77;
+	expect_ok(setsockopt(s, SOL_IP, IP_TTL, &c, 1));
+	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 77);
+	expect_errno(setsockopt(s, SOL_IP, IP_TTL, &c, 0), EINVAL);
+	c = 0;
+	len = 1;
+	expect_ok(getsockopt(s, SOL_IP, IP_TTL, &c, &len));
+	cr_assert_eq(len, 1);
+	cr_assert_eq(c, 77);
+	v = 0x11223344;
+	len = 2;
+	expect_ok(getsockopt(s, SOL_IP, IP_TTL, &v, &len));
+	cr_assert_eq(len, 1);
+	cr_assert_eq(((unsigned char *)&v)[0], 77);
+	cr_assert_eq(((unsigned char *)&v)[1], 0x33);
+	expect_ok(close(s));
+}
+
+/* IP_TOS on UDP keeps all eight bits, ECN included, and silently keeps
+ * only the low byte of larger values (no EINVAL).  TCP, by contrast,
+ * clears the two ECN bits. */
+API_TEST(udp, ip_tos_roundtrip, API_NEEDS_INET)
+{
+	int s = udp_socket();
+	int t = expect_ok(socket(AF_INET, SOCK_STREAM, 0));
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0xff), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0xff);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x03), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0x03);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x10), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0x10);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x100), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x1b8), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0xb8);
+	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, -1), 0);
+	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0xff);
+	cr_assert_eq(set_int(t, SOL_IP, IP_TOS, 0xff), 0);
+	cr_assert_eq(get_int(t, SOL_IP, IP_TOS), 0xfc);
+	expect_ok(close(t));
+	expect_ok(close(s));
+}
+
+/* IP_MTU_DISCOVER takes IP_PMTUDISC_DONT (0) .. IP_PMTUDISC_OMIT (5);
+ * anything else is EINVAL.  IP_MTU is ENOTCONN until connected; to the
+ * loopback it is 65535: lo's MTU of 65536 clamped to IP_MAX_MTU. */
+API_TEST(udp, ip_mtu_discover_and_ip_mtu, API_NEEDS_INET)
+{
+	struct sockaddr_in to;
+	int r = udp_bound("127.0.0.1", &to);
+	int s = udp_socket();
+	int v;
+	socklen_t len = sizeof(v);
+
+	for (int i = IP_PMTUDISC_DONT; i <= IP_PMTUDISC_OMIT; i++) {
+		cr_assert_eq(set_int(s, SOL_IP, IP_MTU_DISCOVER, i), 0);
+		cr_assert_eq(get_int(s, SOL_IP, IP_MTU_DISCOVER), i);
+	}
+	cr_assert_eq(set_int(s, SOL_IP, IP_MTU_DISCOVER, 6), EINVAL);
+	cr_assert_eq(set_int(s, SOL_IP, IP_MTU_DISCOVER, -1), EINVAL);
+	cr_assert_eq(get_int(s, SOL_IP, IP_MTU_DISCOVER), IP_PMTUDISC_OMIT);
+	expect_errno(getsockopt(s, SOL_IP, IP_MTU, &v, &len), ENOTCONN);
+	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+	cr_assert_eq(get_int(s, SOL_IP, IP_MTU), 65535);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- receive buffer -------------------------------------------------- */
+
+/* With a tiny SO_RCVBUF, a burst overflows the queue: the excess is
+ * dropped (the sends all succeed) and recv still works afterwards.  With
+ * SO_RXQ_OVFL each datagram carries the socket's drop count at the time
+ * it was queued, as a cmsg present only when the count is non-zero. */
+API_TEST(udp, rcvbuf_overflow_drops, API_NEEDS_INET)
+{
+	const int n_sent = 100;
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	char buf[100] = { 0 }, cbuf[64];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf };
+	struct cmsghdr *cm;
+	int got = 0;
+	uint32_t drops;
+
+	cr_assert_eq(set_int(r, SOL_SOCKET, SO_RCVBUF, 1), 0);
+	cr_assert_eq(set_int(r, SOL_SOCKET, SO_RXQ_OVFL, 1), 0);
+	for (int i = 0; i < n_sent; i++)
+		send_to(s, buf, sizeof(buf), &ra);
+	wait_readable(r);
+	for (;;) {
+		m.msg_controllen = sizeof(cbuf);
+		if (recvmsg(r, &m, MSG_DONTWAIT) < 0)
+			break;
+		got++;
+		cr_assert_null(find_cmsg(&m, SOL_SOCKET, SO_RXQ_OVFL));
+	}
+	cr_assert_eq(errno, EAGAIN);
+	cr_assert_geq(got, 1);
+	cr_assert_lt(got, n_sent, "nothing dropped");
+	send_to(s, buf, sizeof(buf), &ra);
+	wait_readable(r);
+	m.msg_controllen = sizeof(cbuf);
+	cr_assert_eq(recvmsg(r, &m, 0), (ssize_t)sizeof(buf));
+	cm = find_cmsg(&m, SOL_SOCKET, SO_RXQ_OVFL);
+	cr_assert_not_null(cm);
+	cr_assert_eq(cm->cmsg_len, CMSG_LEN(sizeof(uint32_t)));
+	memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
+	cr_assert_eq(drops, (uint32_t)(n_sent - got), "got %d, drops %u", got,
+		     drops);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* The limit is checked before a datagram is added: an empty queue takes
+ * one datagram of any size, even far above SO_RCVBUF; the next one is
+ * dropped. */
+API_TEST(udp, rcvbuf_empty_queue_takes_one, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	char *buf = calloc(1, UDP_MAX);
+
+	cr_assert_not_null(buf);
+	cr_assert_eq(set_int(r, SOL_SOCKET, SO_RCVBUF, 1), 0);
+	cr_assert_lt(get_int(r, SOL_SOCKET, SO_RCVBUF), UDP_MAX);
+	send_to(s, buf, UDP_MAX, &ra);
+	send_to(s, buf, UDP_MAX, &ra);
+	cr_assert_eq(recv_wait(r, buf, UDP_MAX, 0), UDP_MAX);
+	expect_errno(recv(r, buf, UDP_MAX, MSG_DONTWAIT), EAGAIN);
+	send_to(s, buf, 10, &ra);
+	cr_assert_eq(recv_wait(r, buf, UDP_MAX, 0), 10);
+	free(buf);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* -- shutdown -------------------------------------------------------- */
+
+/* Surprising: on an unconnected UDP socket shutdown() fails with
+ * ENOTCONN but still takes effect.  After SHUT_RD a blocking recv
+ * returns 0 at once (MSG_DONTWAIT still says EAGAIN) and poll shows
+ * POLLIN|POLLRDHUP; after SHUT_WR sendto fails with EPIPE, without
+ * SIGPIPE; after both, POLLHUP.  An invalid how is EINVAL first. */
+API_TEST(udp, shutdown_unconnected_enotconn_but_applied, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	short all = POLLIN | POLLOUT | POLLRDHUP;
+	char c;
+
+	set_rcvtimeo(s, WAIT_MS);
+	expect_errno(shutdown(s, 3), EINVAL);
+	expect_errno(shutdown(s, -1), EINVAL);
+	cr_assert_eq(wait_events(s, all, 0), POLLOUT);
+	expect_errno(shutdown(s, SHUT_RD), ENOTCONN);
+	cr_assert_eq(wait_events(s, all, 0), POLLIN | POLLOUT | POLLRDHUP);
+	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(recv(s, &c, 1, 0), 0);
+	expect_errno(shutdown(s, SHUT_WR), ENOTCONN);
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof(ra)),
+		     EPIPE);
+	cr_assert_eq(wait_events(s, all, 0),
+		     POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
+	expect_errno(recv(r, &c, 1, MSG_DONTWAIT), EAGAIN);
+
+	expect_ok(close(s));
+	s = udp_socket();
+	expect_errno(shutdown(s, SHUT_WR), ENOTCONN);
+	cr_assert_eq(wait_events(s, all, 0), POLLOUT);
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof(ra)),
+		     EPIPE);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
+
+/* Connected, shutdown() succeeds; the socket stays connected. */
+API_TEST(udp, shutdown_connected, API_NEEDS_INET)
+{
+	struct sockaddr_in ra;
+	int r = udp_bound("127.0.0.1", &ra);
+	int s = udp_socket();
+	char c;
+
+	expect_ok(connect(s, (struct sockaddr *)&ra, sizeof(ra)));
+	set_rcvtimeo(s, WAIT_MS);
+	expect_ok(shutdown(s, SHUT_WR));
+	expect_errno(send(s, "x", 1, 0), EPIPE);
+	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof(ra)),
+		     EPIPE);
+	expect_ok(shutdown(s, SHUT_RD));
+	cr_assert_eq(recv(s, &c, 1, 0), 0);
+	cr_assert_eq(peer_of(s).sin_port, ra.sin_port);
+	cr_assert_eq(wait_events(s, POLLIN | POLLOUT | POLLRDHUP, 0),
+		     POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
+	expect_ok(shutdown(s, SHUT_RDWR));
+	expect_errno(recv(r, &c, 1, MSG_DONTWAIT), EAGAIN);
+	expect_ok(close(s));
+	expect_ok(close(r));
+}
