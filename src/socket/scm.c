@@ -206,7 +206,8 @@ void put_cmsg(struct kmsghdr *msg, int level, int type, size_t len,
 	}
 	h.cmsg_level = level;
 	h.cmsg_type = type;
-	h.cmsg_len = CMSG_LEN(len);
+	/* Linux: a cut-down message says how much of it is there. */
+	h.cmsg_len = cmlen;
 	memcpy(msg->msg_control, &h, sizeof(h));
 	memcpy(CMSG_DATA((struct cmsghdr *)msg->msg_control), data,
 	       cmlen - sizeof(h));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "core/datagram.h"
 #include "unix/af_unix.h"
 
 int unix_dgram_sendmsg(struct socket *sock, struct kmsghdr *msg, size_t len)
@@ -126,100 +127,26 @@ out:
 	return err;
 }
 
-/* Find the datagram to read, honouring a peek offset; lock held. */
-static struct sk_buff *unix_dgram_peek(struct sock *sk, int *skip)
-{
-	struct sk_buff *skb;
-
-	/* An empty datagram is a datagram: it is skipped over only by a
-	 * peek offset that points past it. */
-	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		if (*skip == 0 || *skip < (int)skb->len)
-			return skb;
-		*skip -= (int)skb->len;
-	}
-	return NULL;
-}
-
-/* Linux's __skb_wait_for_more_packets(): 1 to stop waiting (*err says
- * why, 0 for an orderly end), 0 to look again. */
-static int unix_dgram_wait(struct sock *sk, int64_t *timeo, int *err,
-			   struct sk_buff *last)
-{
-	struct wait_queue_entry entry;
-	struct waiter w;
-	int r;
-
-	waiter_init(&w);
-	w.spin_ns = net_busy_wait_ns(sock_net(sk));
-	init_wait_entry(&entry, &w);
-	entry.key = EPOLLIN | SK_WAIT_ALWAYS;
-	add_wait_queue(sk->sk_wq, &entry);
-	*err = sock_error(sk);
-	if (*err)
-		goto stop;
-	if (skb_peek_tail(&sk->sk_receive_queue) != last)
-		goto look;
-	if (sk->sk_shutdown & RCV_SHUTDOWN) {
-		*err = 0;
-		goto stop;
-	}
-	if (sk->sk_type == SOCK_SEQPACKET && sk->sk_state != TCP_ESTABLISHED &&
-	    sk->sk_state != TCP_LISTEN) {
-		*err = -ENOTCONN;
-		goto stop;
-	}
-	release_sock(sk);
-	r = waiter_sleep(&w, timeo);
-	lock_sock(sk);
-	if (r) {
-		*err = r;
-		goto stop;
-	}
-look:
-	remove_wait_queue(sk->sk_wq, &entry);
-	return 0;
-stop:
-	remove_wait_queue(sk->sk_wq, &entry);
-	return 1;
-}
-
 int unix_dgram_recvmsg(struct socket *sock, struct kmsghdr *msg, size_t size,
 		       int flags)
 {
 	struct sock *sk = sock->sk;
 	struct scm_cookie scm;
 	struct sk_buff *skb;
-	int64_t timeo;
 	int err, skip;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	lock_sock(sk);
-	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	for (;;) {
-		struct sk_buff *last = skb_peek_tail(&sk->sk_receive_queue);
-
-		skip = (flags & MSG_PEEK) ? sk->sk_peek_off : 0;
-		if (skip < 0)
-			skip = 0;
-		err = sock_error(sk);
-		if (err)
-			goto out;
-		skb = unix_dgram_peek(sk, &skip);
-		if (skb)
-			break;
-		err = -EAGAIN;
-		if (!timeo || unix_dgram_wait(sk, &timeo, &err, last)) {
-			/* EOF on a disconnected non-blocking seqpacket. */
-			if (sk->sk_type == SOCK_SEQPACKET && err == -EAGAIN &&
-			    (sk->sk_shutdown & RCV_SHUTDOWN))
-				err = 0;
-			goto out;
-		}
+	skb = skb_recv_datagram(sk, flags, &skip, &err);
+	if (!skb) {
+		/* EOF on a disconnected non-blocking seqpacket. */
+		if (sk->sk_type == SOCK_SEQPACKET && err == -EAGAIN &&
+		    (sk->sk_shutdown & RCV_SHUTDOWN))
+			err = 0;
+		goto out;
 	}
 	if (!(flags & MSG_PEEK)) {
-		skb_unlink(skb, &sk->sk_receive_queue);
 		if (wq_has_sleeper(&unix_sk(sk)->peer_wait))
 			wake_up_poll(&unix_sk(sk)->peer_wait,
 				     EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
