@@ -96,6 +96,15 @@ USNET_API void usnet_security_install(const struct usnet_security_ops *ops);
  */
 USNET_API void usnet_cred_override(const struct usnet_cred *cred);
 
+/**
+ * usnet_stat_get() - a namespace's counter by name: "drop.REASON" for the
+ * packets dropped for REASON (e.g. "drop.NO_SOCKET", "drop.UDP_CSUM"; the
+ * names of Linux's skb drop reasons).  @net NULL is the default namespace.
+ * Returns 0, or -1 with errno ENOENT for an unknown name.
+ */
+USNET_API int usnet_stat_get(struct usnet_net *net, const char *name,
+			     unsigned long *value);
+
 /* Objects alive right now, from the counted allocator. */
 struct usnet_objects {
 	unsigned long sockets;

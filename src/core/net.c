@@ -18,6 +18,7 @@
 #include "lib/clock.h"
 #include "socket/wait.h"
 #include "core/netdevice.h"
+#include "inet/netns_ipv4.h"
 #include "unix/af_unix.h"
 
 static const struct net_sysctls sysctl_defaults = {
@@ -44,6 +45,7 @@ static const struct pernet_operations {
 } pernet_subsys[] = {
 	{ unix_net_init, unix_net_exit },
 	{ loopback_net_init, devices_net_exit },
+	{ inet_net_init, inet_net_exit },
 };
 
 static void devices_net_exit(struct net *net)
@@ -54,7 +56,7 @@ static void devices_net_exit(struct net *net)
 	skb_queue_purge(&net->rx_backlog);
 }
 
-static struct net *net_alloc(void)
+static struct net *net_alloc(bool is_default)
 {
 	struct net *net = obj_alloc(OBJ_OTHER, sizeof(*net));
 	size_t i;
@@ -66,6 +68,7 @@ static struct net *net_alloc(void)
 	atomic_init(&net->refcnt, 1);
 	net->sysctl = sysctl_defaults;
 	net->rng = (uint64_t)clock_now_ns() ^ (uint64_t)(uintptr_t)net;
+	net->is_default = is_default;
 	INIT_LIST_HEAD(&net->dev_base);
 	skb_queue_head_init(&net->rx_backlog);
 	for (i = 0; i < ARRAY_SIZE(pernet_subsys); i++) {
@@ -114,9 +117,7 @@ struct net *net_default(void)
 	pthread_mutex_lock(&default_net_lock);
 	net = atomic_load(&default_net);
 	if (!net) {
-		net = net_alloc();
-		if (net)
-			net->is_default = true;
+		net = net_alloc(true);
 		atomic_store_explicit(&default_net, net, memory_order_release);
 	}
 	pthread_mutex_unlock(&default_net_lock);
@@ -159,7 +160,7 @@ struct usnet_net *usnet_net_default(void)
 
 struct usnet_net *usnet_net_create(void)
 {
-	struct net *net = net_alloc();
+	struct net *net = net_alloc(false);
 
 	if (!net)
 		errno = ENOMEM;

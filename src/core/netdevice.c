@@ -9,6 +9,8 @@
 
 #include "lib/alloc.h"
 
+#include <usnet/net.h>
+
 #define PTYPE_MAX 8
 
 static const struct packet_type *ptype_base[PTYPE_MAX];
@@ -167,4 +169,21 @@ void net_rx_drain(struct net *net)
 			return;
 		netif_receive_skb(skb);
 	}
+}
+
+int usnet_stat_get(struct usnet_net *unet, const char *name,
+		   unsigned long *value)
+{
+	struct net *net = unet ? (struct net *)unet : net_default();
+
+	if (net && strncmp(name, "drop.", 5) == 0) {
+		for (int r = 0; r < SKB_DROP_REASON_MAX; r++) {
+			if (strcmp(name + 5, drop_reason_name(r)) == 0) {
+				*value = atomic_load(&net->drops[r]);
+				return 0;
+			}
+		}
+	}
+	errno = ENOENT;
+	return -1;
 }

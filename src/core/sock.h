@@ -33,8 +33,10 @@ struct proto;
 #define SHUTDOWN_MASK 3
 
 /* sk_userlocks */
-#define SOCK_SNDBUF_LOCK 1
-#define SOCK_RCVBUF_LOCK 2
+#define SOCK_SNDBUF_LOCK   1
+#define SOCK_RCVBUF_LOCK   2
+#define SOCK_BINDADDR_LOCK 4
+#define SOCK_BINDPORT_LOCK 8
 
 /* Linux's minimums: room for a couple of full-sized skbs. */
 #define SOCK_MIN_SNDBUF 4608
@@ -106,6 +108,8 @@ struct sock {
 	int sk_priority;
 	unsigned int sk_mark;
 	int sk_bound_dev_if;
+	_Atomic unsigned int sk_drops; /* receive drops (SO_RXQ_OVFL) */
+	uid_t sk_uid;		       /* owner, for SO_REUSEPORT groups */
 	unsigned int sk_max_ack_backlog;
 	unsigned int sk_ack_backlog;
 	_Atomic uint64_t sk_cookie;
@@ -130,12 +134,30 @@ struct sock {
  * proto_ops calls once the family-level work is done.  AF_UNIX uses only
  * the allocation size and close; AF_INET protocols fill the rest.
  */
+struct kmsghdr;
+
 struct proto {
 	const char *name;
 	size_t obj_size;
 	int (*init)(struct sock *sk);
 	void (*close)(struct sock *sk, int64_t timeout);
 	void (*destroy)(struct sock *sk);
+	int (*connect)(struct sock *sk, struct sockaddr *uaddr, int len);
+	int (*disconnect)(struct sock *sk, int flags);
+	int (*sendmsg)(struct sock *sk, struct kmsghdr *msg, size_t len);
+	int (*recvmsg)(struct sock *sk, struct kmsghdr *msg, size_t len,
+		       int flags);
+	/* Take local port @snum (0: choose one); -EADDRINUSE. Lock held. */
+	int (*get_port)(struct sock *sk, unsigned short snum);
+	/* Leave the port table. Lock held. */
+	void (*unhash)(struct sock *sk);
+	int (*setsockopt)(struct sock *sk, int level, int optname,
+			  const void *optval, unsigned int optlen);
+	int (*getsockopt)(struct sock *sk, int level, int optname, void *optval,
+			  int *optlen);
+	int (*ioctl)(struct sock *sk, unsigned int cmd, unsigned long arg);
+	/* An ICMP error about a packet this protocol sent (lock held). */
+	void (*err_handler)(struct sock *sk, int err, bool harderr);
 };
 
 static inline bool sock_flag(const struct sock *sk, enum sock_flags f)

@@ -34,7 +34,9 @@ int loopback_net_init(struct net *net)
 		unregister_netdevice(dev);
 		return err;
 	}
-	dev_change_flags(dev, IFF_UP | IFF_LOOPBACK);
+	/* Up in the first namespace; a new one's lo is down, as on Linux. */
+	dev_change_flags(dev, net->is_default ? IFF_UP | IFF_LOOPBACK :
+						IFF_LOOPBACK);
 	net->loopback_dev = dev;
 	return 0;
 }

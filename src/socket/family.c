@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "socket/socket.h"
+#include "inet/inet_sock.h"
 #include "unix/af_unix.h"
 
 static const struct net_proto_family *_Atomic net_families[AF_MAX];
@@ -41,6 +42,7 @@ static pthread_once_t families_once = PTHREAD_ONCE_INIT;
 static void families_init_once(void)
 {
 	af_unix_init();
+	inet_init();
 }
 
 void sock_families_init(void)

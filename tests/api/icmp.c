@@ -186,7 +186,7 @@ static bool is_echo(const unsigned char *p, ssize_t n, const void *arg)
 
 /* Surprising: the default range "1 0" refuses everyone, root included;
  * the errno is EACCES (not EPERM). */
-API_TEST(icmp, ping_socket_needs_group_range, API_NEEDS_INET)
+API_TEST(icmp, ping_socket_needs_group_range, API_NEEDS_RAW)
 {
 	int s;
 
@@ -202,7 +202,7 @@ API_TEST(icmp, ping_socket_needs_group_range, API_NEEDS_INET)
 	expect_ok(close(s));
 }
 
-API_TEST(icmp, ping_socket_unprivileged, API_NEEDS_INET)
+API_TEST(icmp, ping_socket_unprivileged, API_NEEDS_RAW)
 {
 	int s;
 
@@ -218,7 +218,7 @@ API_TEST(icmp, ping_socket_unprivileged, API_NEEDS_INET)
 /* An echo request through a ping socket: the socket is autobound to an
  * identifier (its "port"), the id the program wrote is replaced by it,
  * and the reply comes back without IP header, id = the port. */
-API_TEST(icmp, ping_echo_id_is_socket_port, API_NEEDS_INET)
+API_TEST(icmp, ping_echo_id_is_socket_port, API_NEEDS_RAW)
 {
 	int s = ping_socket_or_skip();
 	struct sockaddr_in to = loopback(0), from;
@@ -249,7 +249,7 @@ API_TEST(icmp, ping_echo_id_is_socket_port, API_NEEDS_INET)
 
 /* Only echo requests (type 8, code 0) of at least a full ICMP header may
  * be sent: EINVAL otherwise.  bind(port 0) picks the identifier. */
-API_TEST(icmp, ping_rejects_non_echo, API_NEEDS_INET)
+API_TEST(icmp, ping_rejects_non_echo, API_NEEDS_RAW)
 {
 	int s = ping_socket_or_skip();
 	struct sockaddr_in to = loopback(0), me = loopback(0);
@@ -278,7 +278,7 @@ API_TEST(icmp, ping_rejects_non_echo, API_NEEDS_INET)
 
 /* Surprising: a raw socket's "port" is its protocol number, so
  * getsockname of a raw ICMP socket says 0.0.0.0:1 (IPPROTO_RAW: 255). */
-API_TEST(icmp, raw_socket_basics, API_NEEDS_INET)
+API_TEST(icmp, raw_socket_basics, API_NEEDS_RAW)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	int w = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_RAW));
@@ -302,7 +302,7 @@ API_TEST(icmp, raw_socket_basics, API_NEEDS_INET)
 /* A raw socket receives the echo reply the kernel sends, with its IP
  * header; the id is left as written; the source address is reported
  * with port 0. */
-API_TEST(icmp, raw_echo_reply_has_ip_header, API_NEEDS_INET)
+API_TEST(icmp, raw_echo_reply_has_ip_header, API_NEEDS_RAW)
 {
 	int s = raw_icmp_only(ICMP_ECHOREPLY);
 	struct sockaddr_in to = loopback(0), from;
@@ -340,7 +340,7 @@ API_TEST(icmp, raw_echo_reply_has_ip_header, API_NEEDS_INET)
 /* On the loopback a raw ICMP socket also receives the request it sent
  * itself (every ICMP packet the host receives goes to every raw ICMP
  * socket whose filter passes it). */
-API_TEST(icmp, raw_sees_its_own_request, API_NEEDS_INET)
+API_TEST(icmp, raw_sees_its_own_request, API_NEEDS_RAW)
 {
 	int s = raw_icmp_only(ICMP_ECHO);
 	struct sockaddr_in to = loopback(0), from;
@@ -376,7 +376,7 @@ static bool is_unreach_for(const unsigned char *p, ssize_t n, const void *arg)
  * outer TOS 0xc0 (precedence "internetwork control", as Linux marks its
  * ICMP errors), type 3 code 3, four zero bytes, then the whole offending
  * datagram (it is shorter than the 576-byte limit), IP header first. */
-API_TEST(icmp, raw_sees_port_unreachable, API_NEEDS_INET)
+API_TEST(icmp, raw_sees_port_unreachable, API_NEEDS_RAW)
 {
 	int s = raw_icmp_only(ICMP_DEST_UNREACH);
 	int u = expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
@@ -427,7 +427,7 @@ API_TEST(icmp, raw_sees_port_unreachable, API_NEEDS_INET)
  * on raw ICMP sockets (EOPNOTSUPP on another raw protocol, ENOPROTOOPT
  * on UDP).  A longer optlen is cut to 4; a shorter one reads back a
  * short value. */
-API_TEST(icmp, icmp_filter_option, API_NEEDS_INET)
+API_TEST(icmp, icmp_filter_option, API_NEEDS_RAW)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	int w = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_RAW));
@@ -463,7 +463,7 @@ API_TEST(icmp, icmp_filter_option, API_NEEDS_INET)
 /* IP_HDRINCL: off by default on a raw ICMP socket, on for IPPROTO_RAW;
  * a boolean either way.  Setting it on UDP is ENOPROTOOPT (it still
  * reads as 0 there). */
-API_TEST(icmp, ip_hdrincl_option, API_NEEDS_INET)
+API_TEST(icmp, ip_hdrincl_option, API_NEEDS_RAW)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	int w = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_RAW));
@@ -487,7 +487,7 @@ API_TEST(icmp, ip_hdrincl_option, API_NEEDS_INET)
 /* With IP_HDRINCL the program writes the IP header; the kernel fills in
  * the total length, the checksum, and the id when 0.  The echo is
  * answered as usual. */
-API_TEST(icmp, ip_hdrincl_send, API_NEEDS_INET)
+API_TEST(icmp, ip_hdrincl_send, API_NEEDS_RAW)
 {
 	int s = raw_icmp_only(ICMP_ECHOREPLY);
 	struct sockaddr_in to = loopback(0), from;
@@ -521,7 +521,7 @@ API_TEST(icmp, ip_hdrincl_send, API_NEEDS_INET)
 
 /* Raw sockets need CAP_NET_RAW: EPERM.  But the protocol lookup comes
  * first, so protocol 0 is still EPROTONOSUPPORT. */
-API_TEST(icmp, raw_needs_cap_net_raw, API_NEEDS_INET)
+API_TEST(icmp, raw_needs_cap_net_raw, API_NEEDS_RAW)
 {
 	api_drop_privileges();
 	expect_errno(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), EPERM);
@@ -533,7 +533,7 @@ API_TEST(icmp, raw_needs_cap_net_raw, API_NEEDS_INET)
 /* Surprising: a raw ICMP socket reads the type and code from the user's
  * buffer before building the packet, so a payload shorter than 2 bytes
  * is EFAULT (not EINVAL); 2 bytes are enough. */
-API_TEST(icmp, raw_icmp_shorter_than_two_bytes_efault, API_NEEDS_INET)
+API_TEST(icmp, raw_icmp_shorter_than_two_bytes_efault, API_NEEDS_RAW)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	struct sockaddr_in to = loopback(0);
@@ -552,7 +552,7 @@ API_TEST(icmp, raw_icmp_shorter_than_two_bytes_efault, API_NEEDS_INET)
 /* bind() on a raw socket takes an address (the port is ignored; the
  * name keeps the protocol as port) and must be local; connect() records
  * the peer, port included, and is refused by a later bind (EINVAL). */
-API_TEST(icmp, raw_bind_and_connect, API_NEEDS_INET)
+API_TEST(icmp, raw_bind_and_connect, API_NEEDS_RAW)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	struct sockaddr_in a = loopback(7), peer;

@@ -64,7 +64,7 @@ static const int both_types[] = { SOCK_STREAM, SOCK_DGRAM };
 
 /* Protocol 0 is the wildcard: it picks the one protocol registered for
  * the type.  The explicit protocol gives the same socket. */
-API_TEST(inet_addr, protocol_wildcard_resolution, API_NEEDS_INET)
+API_TEST(inet_addr, protocol_wildcard_resolution, API_NEEDS_TCP)
 {
 	static const struct {
 		int type, protocol, want;
@@ -88,7 +88,7 @@ API_TEST(inet_addr, protocol_wildcard_resolution, API_NEEDS_INET)
 
 /* A protocol that exists but not for this type, or does not exist at all
  * (in range), is EPROTONOSUPPORT; so is SOCK_RAW with protocol 0. */
-API_TEST(inet_addr, protocol_type_mismatch_eprotonosupport, API_NEEDS_INET)
+API_TEST(inet_addr, protocol_type_mismatch_eprotonosupport, API_NEEDS_TCP)
 {
 	expect_errno(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP),
 		     EPROTONOSUPPORT);
@@ -108,7 +108,7 @@ API_TEST(inet_addr, protocol_type_mismatch_eprotonosupport, API_NEEDS_INET)
 /* The range check is protocol < 0 || protocol >= IPPROTO_MAX, and
  * IPPROTO_MAX is 263 since MPTCP (262) was added: so 256..262 are in
  * range (EPROTONOSUPPORT) and only 263 and above are EINVAL. */
-API_TEST(inet_addr, protocol_range_einval, API_NEEDS_INET)
+API_TEST(inet_addr, protocol_range_einval, API_NEEDS_TCP)
 {
 	expect_errno(socket(AF_INET, SOCK_DGRAM, -1), EINVAL);
 	expect_errno(socket(AF_INET, SOCK_STREAM, -5), EINVAL);
@@ -141,7 +141,7 @@ API_TEST(inet_addr, unsupported_types_esocktnosupport, API_NEEDS_INET)
  * socket layer rewrites the family to AF_PACKET (an obsolete interface)
  * and the result is a packet socket: SO_DOMAIN AF_PACKET (17), SO_TYPE
  * SOCK_PACKET, SO_PROTOCOL 0.  It needs CAP_NET_RAW: EPERM otherwise. */
-API_TEST(inet_addr, sock_packet_becomes_af_packet, API_NEEDS_INET)
+API_TEST(inet_addr, sock_packet_becomes_af_packet, API_NEEDS_RAW)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_PACKET, 0));
 
@@ -156,7 +156,7 @@ API_TEST(inet_addr, sock_packet_becomes_af_packet, API_NEEDS_INET)
 /* A new socket of either type is named 0.0.0.0:0 with the full 16-byte
  * length (a short buffer gets a truncated copy, and the full length),
  * and has no peer. */
-API_TEST(inet_addr, unbound_name_is_any_zero, API_NEEDS_INET)
+API_TEST(inet_addr, unbound_name_is_any_zero, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		int s = expect_ok(socket(AF_INET, both_types[t], 0));
@@ -197,7 +197,7 @@ API_TEST(inet_addr, unbound_name_is_any_zero, API_NEEDS_INET)
  * anything up to sizeof(struct sockaddr_storage) (128) is accepted, and
  * more than 128 is refused by the socket layer before the protocol
  * sees it.  sin_zero may hold anything. */
-API_TEST(inet_addr, bind_addrlen, API_NEEDS_INET)
+API_TEST(inet_addr, bind_addrlen, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		struct sockaddr_storage ss;
@@ -226,7 +226,7 @@ API_TEST(inet_addr, bind_addrlen, API_NEEDS_INET)
 /* Any family but AF_INET is EAFNOSUPPORT, with one exception kept for
  * old programs: AF_UNSPEC is taken as AF_INET when the address is
  * INADDR_ANY (and only then). */
-API_TEST(inet_addr, bind_family, API_NEEDS_INET)
+API_TEST(inet_addr, bind_family, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		int s = expect_ok(socket(AF_INET, both_types[t], 0));
@@ -255,7 +255,7 @@ API_TEST(inet_addr, bind_family, API_NEEDS_INET)
 
 /* A bound socket cannot be bound again, even to the same or another
  * address: EINVAL.  A UDP socket autobound by sendto counts as bound. */
-API_TEST(inet_addr, bind_twice_einval, API_NEEDS_INET)
+API_TEST(inet_addr, bind_twice_einval, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		int s = expect_ok(socket(AF_INET, both_types[t], 0));
@@ -290,7 +290,7 @@ API_TEST(inet_addr, bind_twice_einval, API_NEEDS_INET)
 /* An address that is not local is EADDRNOTAVAIL: one on no interface
  * (198.18.0.1), class E, and 0.x.y.z.  The whole of 127.0.0.0/8 is
  * local, network address 127.0.0.0 included. */
-API_TEST(inet_addr, bind_nonlocal_eaddrnotavail, API_NEEDS_INET)
+API_TEST(inet_addr, bind_nonlocal_eaddrnotavail, API_NEEDS_TCP)
 {
 	static const char *const bad[] = { "198.18.0.1", "240.0.0.1",
 					   "0.1.2.3" };
@@ -326,7 +326,7 @@ API_TEST(inet_addr, bind_nonlocal_eaddrnotavail, API_NEEDS_INET)
  * well as UDP (the check is "local, broadcast or multicast"), and
  * getsockname reports them: 255.255.255.255, the loopback subnet's
  * broadcast 127.255.255.255, and 224.0.0.1. */
-API_TEST(inet_addr, bind_broadcast_and_multicast_accepted, API_NEEDS_INET)
+API_TEST(inet_addr, bind_broadcast_and_multicast_accepted, API_NEEDS_TCP)
 {
 	static const char *const addrs[] = { "255.255.255.255",
 					     "127.255.255.255", "224.0.0.1" };
@@ -349,7 +349,7 @@ API_TEST(inet_addr, bind_broadcast_and_multicast_accepted, API_NEEDS_INET)
 
 /* IP_FREEBIND (anyone) and IP_TRANSPARENT (CAP_NET_ADMIN) let a socket
  * bind an address that is not local. */
-API_TEST(inet_addr, bind_nonlocal_freebind_transparent, API_NEEDS_INET)
+API_TEST(inet_addr, bind_nonlocal_freebind_transparent, API_NEEDS_TCP)
 {
 	static const int opts[] = { IP_FREEBIND, IP_TRANSPARENT };
 
@@ -388,7 +388,7 @@ API_TEST(inet_addr, ip_transparent_needs_privilege, API_NEEDS_INET)
  * CAP_NET_BIND_SERVICE: EACCES.  The address is checked first, so a
  * non-local address with a low port is still EADDRNOTAVAIL; port 0
  * (any) is fine. */
-API_TEST(inet_addr, bind_privileged_port_eacces, API_NEEDS_INET)
+API_TEST(inet_addr, bind_privileged_port_eacces, API_NEEDS_TCP)
 {
 	api_drop_privileges();
 	for (int t = 0; t < NTYPES; t++) {
@@ -406,7 +406,7 @@ API_TEST(inet_addr, bind_privileged_port_eacces, API_NEEDS_INET)
 
 /* Root may bind a low port.  The address is a per-process 127.x.y.z so
  * that parallel runs do not meet. */
-API_TEST(inet_addr, bind_privileged_port_as_root, API_NEEDS_INET)
+API_TEST(inet_addr, bind_privileged_port_as_root, API_NEEDS_TCP)
 {
 	char ip[32];
 	unsigned int pid = (unsigned int)getpid();
@@ -426,7 +426,7 @@ API_TEST(inet_addr, bind_privileged_port_as_root, API_NEEDS_INET)
 
 /* Ports given by bind(port 0) are never 0 and never privileged; each
  * socket gets its own. */
-API_TEST(inet_addr, ephemeral_ports_distinct, API_NEEDS_INET)
+API_TEST(inet_addr, ephemeral_ports_distinct, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		int s[16];
@@ -450,7 +450,7 @@ API_TEST(inet_addr, ephemeral_ports_distinct, API_NEEDS_INET)
 
 /* TCP and UDP have separate port spaces; and the port of a closed
  * socket (never connected) can be bound again at once. */
-API_TEST(inet_addr, tcp_and_udp_ports_independent, API_NEEDS_INET)
+API_TEST(inet_addr, tcp_and_udp_ports_independent, API_NEEDS_TCP)
 {
 	int t = expect_ok(socket(AF_INET, SOCK_STREAM, 0));
 	int u = expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
@@ -471,7 +471,7 @@ API_TEST(inet_addr, tcp_and_udp_ports_independent, API_NEEDS_INET)
 
 /* Without SO_REUSEADDR, two TCP sockets cannot bind the same port even
  * when neither listens; a wildcard bind covers every local address. */
-API_TEST(inet_addr, tcp_bind_conflicts, API_NEEDS_INET)
+API_TEST(inet_addr, tcp_bind_conflicts, API_NEEDS_TCP)
 {
 	int a = expect_ok(socket(AF_INET, SOCK_STREAM, 0));
 	int b = expect_ok(socket(AF_INET, SOCK_STREAM, 0));

@@ -169,7 +169,7 @@ API_TEST(socket_create, socketpair_types)
 /* AF_INET sockets exist but cannot be made in pairs.  (A failed
  * socketpair may still have written the numbers it had reserved into sv:
  * Linux does; so sv is not checked, only that nothing stays open.) */
-API_TEST(socket_create, socketpair_inet_eopnotsupp, API_NEEDS_INET)
+API_TEST(socket_create, socketpair_inet_eopnotsupp, API_NEEDS_TCP)
 {
 	int sv[2], fd = api_closed_fd();
 
@@ -203,7 +203,7 @@ API_TEST(socket_create, socketpair_null_efault)
 
 /* An AF_INET protocol that does not match the type; refused before any
  * protocol state exists. */
-API_TEST(socket_create, inet_protocol_mismatch_eprotonosupport, API_NEEDS_INET)
+API_TEST(socket_create, inet_protocol_mismatch_eprotonosupport, API_NEEDS_TCP)
 {
 	expect_errno(socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), EPROTONOSUPPORT);
 	expect_errno(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP),
