@@ -53,6 +53,48 @@ USNET_API int usnet_sysctl_set(struct usnet_net *net, const char *name,
 USNET_API int usnet_sysctl_get(struct usnet_net *net, const char *name,
 			       long *value);
 
+/* A link between two namespaces, like a veth pair, and the faults it
+ * injects on a seeded schedule (the knobs of tc netem).  Probabilities are
+ * in [0, 1]; each direction draws from its own stream seeded by @seed. */
+struct usnet_link_params {
+	unsigned int mtu;   /* 0: 1500 */
+	double loss;	    /* drop a packet */
+	double duplicate;   /* deliver a packet twice */
+	double corrupt;	    /* flip one random bit of a packet */
+	double reorder;	    /* hold a packet back behind the next one */
+	uint64_t rate_bps;  /* not yet: must be 0 (needs the clock) */
+	uint32_t delay_us;  /* not yet: must be 0 (needs the clock) */
+	uint32_t jitter_us; /* not yet: must be 0 (needs the clock) */
+	uint64_t seed;
+};
+
+/**
+ * usnet_link_add() - join @a and @b with a point-to-point link: device
+ * @name_a in @a, @name_b in @b, both down and without addresses until
+ * configured (usnet_ip()).  IP packets cross it as they are (no link
+ * header, no ARP), like a tun pair.  @params may be NULL for a perfect
+ * link.  Returns 0, or -1 with errno EEXIST (a name is taken), EINVAL (bad
+ * parameters), EOPNOTSUPP (delay, jitter or rate: they need the clock,
+ * which is not there yet), ENOMEM.
+ */
+USNET_API int usnet_link_add(struct usnet_net *a, const char *name_a,
+			     struct usnet_net *b, const char *name_b,
+			     const struct usnet_link_params *params);
+
+/**
+ * usnet_ip() - configure a namespace the way iproute2 does, one command
+ * per call (@net NULL: the default namespace):
+ *   "link set DEV up|down", "link set DEV mtu N",
+ *   "addr add A.B.C.D/N dev DEV", "addr del A.B.C.D/N dev DEV",
+ *   "route add PREFIX/N dev DEV", "route add PREFIX/N via GW [dev DEV]",
+ *   "route add default via GW [dev DEV]", "route del PREFIX/N",
+ *   "sysctl NAME VALUE" (as usnet_sysctl_set()).
+ * Returns 0, or -1 with errno EINVAL (cannot parse), ENODEV (no such
+ * device), EEXIST, EADDRNOTAVAIL, ESRCH (no such route), ENETUNREACH (the
+ * gateway is not on a connected network).
+ */
+USNET_API int usnet_ip(struct usnet_net *net, const char *cmd);
+
 /* The credentials a socket call acts with (Linux's struct cred, reduced to
  * what the socket layer checks).  caps is a bit mask of CAP_* numbers. */
 struct usnet_cred {

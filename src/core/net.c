@@ -142,6 +142,16 @@ struct net *get_net(struct net *net)
 	return net;
 }
 
+bool get_net_not_zero(struct net *net)
+{
+	long c = atomic_load(&net->refcnt);
+
+	while (c > 0)
+		if (atomic_compare_exchange_weak(&net->refcnt, &c, c + 1))
+			return true;
+	return false;
+}
+
 void put_net(struct net *net)
 {
 	if (atomic_fetch_sub_explicit(&net->refcnt, 1, memory_order_acq_rel) ==

@@ -52,6 +52,7 @@ struct net {
 	 * holder of the namespace lock drains it on unlock. */
 	pthread_mutex_t rx_lock;
 	struct sk_buff_head rx_backlog;
+	_Atomic bool rx_drain_pending; /* a drain is scheduled (dev/link.c) */
 
 	/* Packets dropped, by reason (core/dropreason.h). */
 	_Atomic unsigned long drops[SKB_DROP_REASON_MAX];
@@ -69,6 +70,8 @@ struct net *current_net(void);
  * NULL). */
 int net_busy_wait_ns(const struct net *net);
 struct net *get_net(struct net *net);
+/* A reference unless the namespace is already going away. */
+bool get_net_not_zero(struct net *net);
 void put_net(struct net *net);
 
 static inline void net_lock(struct net *net)

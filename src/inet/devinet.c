@@ -109,7 +109,6 @@ void inet_dev_destroy(struct net_device *dev)
 enum addr_type inet_addr_type(struct net *net, uint32_t addr)
 {
 	struct net_device *dev;
-	struct rtable rt;
 
 	if (addr == htonl(INADDR_BROADCAST))
 		return RTN_BROADCAST;
@@ -126,9 +125,7 @@ enum addr_type inet_addr_type(struct net *net, uint32_t addr)
 	}
 	if ((ntohl(addr) & 0xf0000000u) == 0xe0000000u)
 		return RTN_MULTICAST;
-	if (ip_route_output(net, addr, 0, 0, &rt) == 0)
-		return rt.type;
-	return RTN_UNICAST;
+	return fib_addr_type(net, addr);
 }
 
 uint32_t inet_select_addr(const struct net_device *dev, uint32_t dst)

@@ -93,6 +93,13 @@ static const struct fib_route *fib_lookup(struct net *net, uint32_t daddr,
 	return NULL;
 }
 
+enum addr_type fib_addr_type(struct net *net, uint32_t addr)
+{
+	const struct fib_route *r = fib_lookup(net, addr, 0);
+
+	return r ? r->type : RTN_UNICAST;
+}
+
 int ip_route_output(struct net *net, uint32_t daddr, uint32_t saddr, int oif,
 		    struct rtable *rt)
 {

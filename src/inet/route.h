@@ -33,6 +33,8 @@ struct rtable {
 };
 
 int fib_add(struct net *net, const struct fib_route *r);
+/* What the table says @addr is, whatever the state of lo. */
+enum addr_type fib_addr_type(struct net *net, uint32_t addr);
 int fib_del(struct net *net, uint32_t dst, int prefixlen, enum addr_type type);
 void fib_flush_dev(struct net *net, struct net_device *dev);
 
