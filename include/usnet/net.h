@@ -53,6 +53,25 @@ USNET_API int usnet_sysctl_set(struct usnet_net *net, const char *name,
 USNET_API int usnet_sysctl_get(struct usnet_net *net, const char *name,
 			       long *value);
 
+/**
+ * usnet_clock_virtual() - switch the process to a virtual clock that
+ * starts at @start_ns and moves only with usnet_clock_advance(): protocol
+ * timers, link delays and timestamps then follow the test, exactly
+ * repeatable, and the namespaces' random streams are fixed too.  Call it
+ * before making namespaces.  Returns 0, or -1 with errno EBUSY (already
+ * virtual) or EINVAL.
+ */
+USNET_API int usnet_clock_virtual(int64_t start_ns);
+/**
+ * usnet_clock_advance() - move the virtual clock @ns forward, running in
+ * the calling thread, in time order, every timer of every namespace that
+ * falls due, and delivering what they send.  Returns 0, or -1 with errno
+ * EPERM (the clock is real) or EINVAL.
+ */
+USNET_API int usnet_clock_advance(int64_t ns);
+/* The stack's time in nanoseconds (virtual or CLOCK_MONOTONIC). */
+USNET_API int64_t usnet_clock_now(void);
+
 /* A link between two namespaces, like a veth pair, and the faults it
  * injects on a seeded schedule (the knobs of tc netem).  Probabilities are
  * in [0, 1]; each direction draws from its own stream seeded by @seed. */
@@ -62,9 +81,9 @@ struct usnet_link_params {
 	double duplicate;   /* deliver a packet twice */
 	double corrupt;	    /* flip one random bit of a packet */
 	double reorder;	    /* hold a packet back behind the next one */
-	uint64_t rate_bps;  /* not yet: must be 0 (needs the clock) */
-	uint32_t delay_us;  /* not yet: must be 0 (needs the clock) */
-	uint32_t jitter_us; /* not yet: must be 0 (needs the clock) */
+	uint64_t rate_bps;  /* line rate in bit/s, 0: unlimited */
+	uint32_t delay_us;  /* one-way delay */
+	uint32_t jitter_us; /* +- uniform around the delay (reorders) */
 	uint64_t seed;
 };
 
@@ -73,9 +92,10 @@ struct usnet_link_params {
  * @name_a in @a, @name_b in @b, both down and without addresses until
  * configured (usnet_ip()).  IP packets cross it as they are (no link
  * header, no ARP), like a tun pair.  @params may be NULL for a perfect
- * link.  Returns 0, or -1 with errno EEXIST (a name is taken), EINVAL (bad
- * parameters), EOPNOTSUPP (delay, jitter or rate: they need the clock,
- * which is not there yet), ENOMEM.
+ * link.  Delay, jitter and rate follow the stack's clock: with the virtual
+ * clock a packet arrives only when the test advances time past its
+ * arrival.  Returns 0, or -1 with errno EEXIST (a name is taken), EINVAL
+ * (bad parameters), ENOMEM.
  */
 USNET_API int usnet_link_add(struct usnet_net *a, const char *name_a,
 			     struct usnet_net *b, const char *name_b,

@@ -18,6 +18,7 @@
 #include "lib/clock.h"
 #include "socket/wait.h"
 #include "core/netdevice.h"
+#include "core/timer.h"
 #include "inet/netns_ipv4.h"
 #include "unix/af_unix.h"
 
@@ -27,6 +28,10 @@ static const struct net_sysctls sysctl_defaults = {
 	.rmem_default = 212992, .rmem_max = 212992,	   .optmem_max = 131072,
 	.busy_wait_us = 50,	.unix_max_dgram_qlen = 10,
 };
+
+static struct list_head net_all = LIST_HEAD_INIT(net_all);
+static pthread_mutex_t net_all_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t net_created;
 
 static struct net *_Atomic default_net;
 static pthread_mutex_t default_net_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,6 +61,42 @@ static void devices_net_exit(struct net *net)
 	skb_queue_purge(&net->rx_backlog);
 }
 
+static void net_unlist(struct net *net)
+{
+	pthread_mutex_lock(&net_all_lock);
+	list_del_init(&net->net_list);
+	pthread_mutex_unlock(&net_all_lock);
+}
+
+int net_list_get(struct net ***out)
+{
+	struct net **nets = NULL, *net;
+	int n = 0;
+
+	pthread_mutex_lock(&net_all_lock);
+	list_for_each_entry(net, &net_all, net_list)
+		n++;
+	nets = obj_alloc(OBJ_OTHER, (size_t)(n ? n : 1) * sizeof(*nets));
+	if (!nets) {
+		pthread_mutex_unlock(&net_all_lock);
+		return -1;
+	}
+	n = 0;
+	list_for_each_entry(net, &net_all, net_list)
+		if (get_net_not_zero(net))
+			nets[n++] = net;
+	pthread_mutex_unlock(&net_all_lock);
+	*out = nets;
+	return n;
+}
+
+void net_list_put(struct net **nets, int n)
+{
+	for (int i = 0; i < n; i++)
+		put_net(nets[i]);
+	obj_free(OBJ_OTHER, nets);
+}
+
 static struct net *net_alloc(bool is_default)
 {
 	struct net *net = obj_alloc(OBJ_OTHER, sizeof(*net));
@@ -67,7 +108,16 @@ static struct net *net_alloc(bool is_default)
 	pthread_mutex_init(&net->rx_lock, NULL);
 	atomic_init(&net->refcnt, 1);
 	net->sysctl = sysctl_defaults;
-	net->rng = (uint64_t)clock_now_ns() ^ (uint64_t)(uintptr_t)net;
+	net_timers_init(net);
+	pthread_mutex_lock(&net_all_lock);
+	/* Under the virtual clock the random streams are fixed too: the
+	 * same test makes the same choices every run. */
+	net->rng = clock_is_virtual() ?
+			   0x5eedull + net_created :
+			   (uint64_t)clock_now_ns() ^ (uint64_t)(uintptr_t)net;
+	net_created++;
+	list_add_tail(&net->net_list, &net_all);
+	pthread_mutex_unlock(&net_all_lock);
 	net->is_default = is_default;
 	INIT_LIST_HEAD(&net->dev_base);
 	skb_queue_head_init(&net->rx_backlog);
@@ -78,6 +128,8 @@ static struct net *net_alloc(bool is_default)
 	if (i < ARRAY_SIZE(pernet_subsys)) {
 		while (i-- > 0)
 			pernet_subsys[i].exit(net);
+		net_unlist(net);
+		net_timers_exit(net);
 		pthread_mutex_destroy(&net->rx_lock);
 		pthread_mutex_destroy(&net->lock);
 		obj_free(OBJ_OTHER, net);
@@ -88,6 +140,8 @@ static struct net *net_alloc(bool is_default)
 
 static void net_free(struct net *net)
 {
+	net_unlist(net);
+	net_timers_exit(net);
 	for (size_t i = ARRAY_SIZE(pernet_subsys); i-- > 0;)
 		pernet_subsys[i].exit(net);
 	pthread_mutex_destroy(&net->rx_lock);
@@ -152,11 +206,13 @@ bool get_net_not_zero(struct net *net)
 	return false;
 }
 
-void put_net(struct net *net)
+bool put_net(struct net *net)
 {
-	if (atomic_fetch_sub_explicit(&net->refcnt, 1, memory_order_acq_rel) ==
+	if (atomic_fetch_sub_explicit(&net->refcnt, 1, memory_order_acq_rel) !=
 	    1)
-		net_free(net);
+		return false;
+	net_free(net);
+	return true;
 }
 
 struct usnet_net *usnet_net_default(void)

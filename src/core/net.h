@@ -54,6 +54,16 @@ struct net {
 	struct sk_buff_head rx_backlog;
 	_Atomic bool rx_drain_pending; /* a drain is scheduled (dev/link.c) */
 
+	/* Timers (core/timer.c), by expiry, under the lock; with the real
+	 * clock a service thread runs them. */
+	struct list_head timers;
+	pthread_cond_t timer_cond;
+	pthread_t timer_thread;
+	bool timer_started;
+	bool timer_stop;
+
+	struct list_head net_list; /* every namespace (net.c) */
+
 	/* Packets dropped, by reason (core/dropreason.h). */
 	_Atomic unsigned long drops[SKB_DROP_REASON_MAX];
 };
@@ -72,7 +82,12 @@ int net_busy_wait_ns(const struct net *net);
 struct net *get_net(struct net *net);
 /* A reference unless the namespace is already going away. */
 bool get_net_not_zero(struct net *net);
-void put_net(struct net *net);
+/* Every living namespace, each with a reference taken: the count, or -1
+ * on failure; release with net_list_put(). */
+int net_list_get(struct net ***nets);
+void net_list_put(struct net **nets, int n);
+/* Drop a reference; true when it was the last and @net is gone. */
+bool put_net(struct net *net);
 
 static inline void net_lock(struct net *net)
 {

@@ -33,6 +33,7 @@ struct sk_buff {
 	uint16_t network_header; /* offsets from head */
 	uint16_t transport_header;
 	uint8_t pkt_type; /* PACKET_HOST, PACKET_BROADCAST, ... */
+	int64_t tstamp;	  /* a time on the stack's clock */
 	_Alignas(8) char cb[64];
 };
 

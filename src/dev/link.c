@@ -3,6 +3,9 @@
  * fault injection (the knobs of tc netem that need no clock: loss,
  * duplication, corruption, reordering).
  *
+ * Delay, jitter and a rate limit put packets "on the wire" until their
+ * arrival time, on the stack's clock (real, or virtual in tests).
+ *
  * A packet sent on one end is queued on the other namespace's backlog with
  * netif_rx(); the sending thread then drains that namespace once it has
  * dropped its own lock (a deferred work item: DESIGN.md's "the sender
@@ -18,6 +21,8 @@
 
 #include "core/netdevice.h"
 #include "lib/alloc.h"
+#include "core/timer.h"
+#include "lib/clock.h"
 #include "lib/task_work.h"
 
 /* What the two ends share: each end's device, cleared when it goes. The
@@ -34,6 +39,11 @@ struct link_end {
 	struct usnet_link_params p;
 	uint64_t rng;
 	struct sk_buff *held; /* a packet held back (reorder) */
+	/* Delay, jitter and rate: packets on the wire, by arrival time
+	 * (skb->tstamp), released by a timer of the sending namespace. */
+	struct sk_buff_head wire;
+	struct timer_list timer;
+	int64_t busy_until; /* the sender's line is busy (rate) */
 };
 
 static double link_random(struct link_end *end)
@@ -101,6 +111,56 @@ static void link_deliver(struct link_end *end, struct sk_buff *skb)
 	task_work_add(&w->head);
 }
 
+/* Put @skb on the wire: it arrives after the line is free (rate), the
+ * delay and a jitter drawn in [-jitter, +jitter]. */
+static void link_wire_add(struct link_end *end, struct sk_buff *skb)
+{
+	int64_t now = clock_now_ns(), at = now, jitter = 0;
+	struct sk_buff *pos;
+
+	if (end->p.rate_bps) {
+		int64_t tx = (int64_t)((double)skb->len * 8 * 1e9 /
+				       (double)end->p.rate_bps);
+
+		end->busy_until =
+			(end->busy_until > now ? end->busy_until : now) + tx;
+		at = end->busy_until;
+	}
+	if (end->p.jitter_us)
+		jitter = (int64_t)((link_random(end) * 2 - 1) *
+				   end->p.jitter_us * 1000.0);
+	at += (int64_t)end->p.delay_us * 1000 + jitter;
+	skb->tstamp = at > now ? at : now;
+	skb_queue_walk(&end->wire, pos)
+		if (pos->tstamp > skb->tstamp)
+			break;
+	list_add_tail(&skb->list, &pos->list);
+	end->wire.qlen++;
+	mod_timer(&end->timer, skb_peek(&end->wire)->tstamp);
+}
+
+static void link_wire_timer(struct timer_list *t)
+{
+	struct link_end *end = container_of(t, struct link_end, timer);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&end->wire)) && skb->tstamp <= clock_now_ns()) {
+		skb_unlink(skb, &end->wire);
+		link_deliver(end, skb);
+	}
+	if (skb)
+		mod_timer(&end->timer, skb->tstamp);
+}
+
+/* Deliver now, or put on the wire when the link has a delay or a rate. */
+static void link_send(struct link_end *end, struct sk_buff *skb)
+{
+	if (end->p.delay_us || end->p.jitter_us || end->p.rate_bps)
+		link_wire_add(end, skb);
+	else
+		link_deliver(end, skb);
+}
+
 static int link_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct link_end *end = dev->priv;
@@ -126,12 +186,12 @@ static int link_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb) {
 		held = end->held;
 		end->held = NULL;
-		link_deliver(end, skb);
+		link_send(end, skb);
 		if (held)
-			link_deliver(end, held);
+			link_send(end, held);
 	}
 	if (dup)
-		link_deliver(end, dup);
+		link_send(end, dup);
 	return 0;
 }
 
@@ -143,6 +203,8 @@ static void link_uninit(struct net_device *dev)
 
 	kfree_skb(end->held);
 	end->held = NULL;
+	del_timer(&end->timer);
+	skb_queue_purge(&end->wire);
 	pthread_mutex_lock(&link->lock);
 	link->end[end->side] = NULL;
 	users = --link->users;
@@ -168,8 +230,6 @@ static int link_params_check(const struct usnet_link_params *p)
 			return -EINVAL;
 	if (p->mtu && (p->mtu < 68 || p->mtu > 65536))
 		return -EINVAL;
-	if (p->delay_us || p->jitter_us || p->rate_bps)
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -188,6 +248,8 @@ static struct net_device *link_end_alloc(struct link *link, int side,
 	end->side = side;
 	end->p = *p;
 	end->rng = p->seed ^ ((uint64_t)(side + 1) * 0x2545f4914f6cdd1dull);
+	skb_queue_head_init(&end->wire);
+	INIT_LIST_HEAD(&end->timer.entry);
 	dev->mtu = p->mtu ? p->mtu : 1500;
 	dev->type = ARPHRD_NONE;
 	link->end[side] = dev;
@@ -238,6 +300,7 @@ int usnet_link_add(struct usnet_net *ua, const char *name_a,
 	/* One namespace lock at a time. */
 	net_lock(a);
 	err = register_netdevice(a, da);
+	timer_setup(&((struct link_end *)da->priv)->timer, a, link_wire_timer);
 	net_unlock(a);
 	if (err) {
 		unregister_netdevice(da);
@@ -247,6 +310,7 @@ int usnet_link_add(struct usnet_net *ua, const char *name_a,
 	}
 	net_lock(b);
 	err = register_netdevice(b, db);
+	timer_setup(&((struct link_end *)db->priv)->timer, b, link_wire_timer);
 	net_unlock(b);
 	if (err) {
 		unregister_netdevice(db);

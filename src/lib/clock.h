@@ -1,13 +1,14 @@
 /*
  * clock.h - the stack's only source of time.
  *
- * Time is nanoseconds on CLOCK_MONOTONIC.  A virtual clock for
- * deterministic tests comes with the network protocols, which need timers;
- * nothing may call clock_gettime() directly.
+ * Time is nanoseconds on CLOCK_MONOTONIC, or on a virtual clock that a
+ * test advances (usnet_clock_virtual()); nothing else may call
+ * clock_gettime().
  */
 #ifndef USNET_LIB_CLOCK_H
 #define USNET_LIB_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -17,7 +18,14 @@
 /* "Wait forever", Linux's MAX_SCHEDULE_TIMEOUT. */
 #define TIMEO_INFINITE INT64_MAX
 
+/* The stack's time: what protocol timers and timestamps read. */
 int64_t clock_now_ns(void);
+/* Real monotonic time, for how long a thread waits or spins. */
+int64_t clock_real_ns(void);
+/* Switch the process to a virtual clock starting at @now (for good). */
+void clock_set_virtual(int64_t now);
+void clock_virtual_set_now(int64_t now);
+bool clock_is_virtual(void);
 /* A relative timeout as nanoseconds; negative tv_sec means 0. */
 int64_t timespec_to_ns(const struct timespec *ts);
 struct timespec ns_to_timespec(int64_t ns);

@@ -23,3 +23,8 @@ void task_work_run(void)
 		w->func(w);
 	}
 }
+
+bool task_work_pending(void)
+{
+	return task_works != NULL;
+}

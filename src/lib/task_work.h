@@ -10,6 +10,8 @@
 #ifndef USNET_LIB_TASK_WORK_H
 #define USNET_LIB_TASK_WORK_H
 
+#include <stdbool.h>
+
 struct callback_head {
 	struct callback_head *next;
 	void (*func)(struct callback_head *head);
@@ -19,6 +21,7 @@ extern __thread int stack_lock_depth;
 
 void task_work_add(struct callback_head *work);
 void task_work_run(void);
+bool task_work_pending(void);
 
 static inline void stack_lock_enter(void)
 {

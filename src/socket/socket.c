@@ -754,7 +754,7 @@ int __sys_recvmmsg(struct files_struct *files, int fd, struct mmsghdr *vec,
 	if (vlen > UIO_MAXIOV)
 		vlen = UIO_MAXIOV;
 	if (timeout)
-		deadline = clock_now_ns() + timespec_to_ns(timeout);
+		deadline = clock_real_ns() + timespec_to_ns(timeout);
 	for (i = 0; i < vlen; i++) {
 		ret = sys_recvmsg_sock(sock, fd, &vec[i].msg_hdr, flags);
 		if (ret < 0)
@@ -762,13 +762,13 @@ int __sys_recvmmsg(struct files_struct *files, int fd, struct mmsghdr *vec,
 		vec[i].msg_len = (unsigned int)ret;
 		if (flags & MSG_WAITFORONE)
 			flags |= MSG_DONTWAIT;
-		if (timeout && clock_now_ns() >= deadline)
+		if (timeout && clock_real_ns() >= deadline)
 			break;
 		if (vec[i].msg_hdr.msg_flags & MSG_OOB)
 			break;
 	}
 	if (i && timeout) {
-		int64_t left = deadline - clock_now_ns();
+		int64_t left = deadline - clock_real_ns();
 
 		*timeout = ns_to_timespec(left > 0 ? left : 0);
 	}

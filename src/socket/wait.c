@@ -189,7 +189,7 @@ int waiter_wake_function(struct wait_queue_entry *wqe, void *key)
  * progress. */
 static bool waiter_spin(struct waiter *w, int64_t limit_ns)
 {
-	int64_t end = clock_now_ns() + limit_ns;
+	int64_t end = clock_real_ns() + limit_ns;
 	unsigned int i = 0;
 
 	for (;;) {
@@ -199,7 +199,7 @@ static bool waiter_spin(struct waiter *w, int64_t limit_ns)
 		__builtin_ia32_pause();
 #endif
 		if ((++i & 63) == 0) {
-			if (clock_now_ns() >= end)
+			if (clock_real_ns() >= end)
 				return false;
 			sched_yield();
 		}
@@ -208,7 +208,7 @@ static bool waiter_spin(struct waiter *w, int64_t limit_ns)
 
 int waiter_sleep(struct waiter *w, int64_t *timeo_ns)
 {
-	int64_t start = clock_now_ns(), left;
+	int64_t start = clock_real_ns(), left;
 	int64_t spin = *timeo_ns < w->spin_ns ? *timeo_ns : w->spin_ns;
 	int saved = errno, err = 0;
 
@@ -218,7 +218,7 @@ int waiter_sleep(struct waiter *w, int64_t *timeo_ns)
 		struct timespec ts, *tsp = NULL;
 
 		if (*timeo_ns != TIMEO_INFINITE) {
-			left = *timeo_ns - (clock_now_ns() - start);
+			left = *timeo_ns - (clock_real_ns() - start);
 			if (left <= 0) {
 				*timeo_ns = 0;
 				errno = saved;
@@ -236,7 +236,7 @@ int waiter_sleep(struct waiter *w, int64_t *timeo_ns)
 		return err;
 out:
 	if (*timeo_ns != TIMEO_INFINITE) {
-		left = *timeo_ns - (clock_now_ns() - start);
+		left = *timeo_ns - (clock_real_ns() - start);
 		*timeo_ns = left > 0 ? left : 1;
 	}
 	return 0;

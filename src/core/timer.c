@@ -1,0 +1,234 @@
+/*
+ * timer.c - namespace timers, the real-clock service thread, and driving
+ * the virtual clock.
+ */
+#include "core/timer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+
+#include <usnet/net.h>
+
+#include "lib/alloc.h"
+#include "lib/clock.h"
+
+/* ---- the timer list ------------------------------------------------------ */
+
+static void timer_start_thread(struct net *net);
+
+void mod_timer(struct timer_list *t, int64_t expires)
+{
+	struct net *net = t->net;
+	struct timer_list *pos;
+
+	if (timer_pending(t))
+		list_del_init(&t->entry);
+	t->expires = expires;
+	list_for_each_entry(pos, &net->timers, entry)
+		if (pos->expires > expires)
+			break;
+	list_add_tail(&t->entry, &pos->entry);
+	/* A new earliest expiry: the service thread must wake sooner. */
+	if (net->timers.next == &t->entry && !clock_is_virtual()) {
+		timer_start_thread(net);
+		pthread_cond_signal(&net->timer_cond);
+	}
+}
+
+void del_timer(struct timer_list *t)
+{
+	if (timer_pending(t))
+		list_del_init(&t->entry);
+}
+
+int64_t net_run_timers(struct net *net)
+{
+	for (;;) {
+		struct timer_list *t;
+
+		if (list_empty(&net->timers))
+			return INT64_MAX;
+		t = list_first_entry(&net->timers, struct timer_list, entry);
+		if (t->expires > clock_now_ns())
+			return t->expires;
+		list_del_init(&t->entry);
+		t->function(t);
+	}
+}
+
+/* ---- the real clock: one service thread per namespace -------------------- */
+
+static void *timer_thread(void *arg)
+{
+	struct net *net = arg;
+
+	for (;;) {
+		int64_t next;
+
+		/* Hold the namespace only while there is work: the last
+		 * reference may be ours (a timer freed the last socket), and
+		 * then net_free() runs here and lets this thread go. */
+		if (!get_net_not_zero(net))
+			return NULL;
+		net_lock(net);
+		if (net->timer_stop) {
+			net_unlock(net);
+			put_net(net);
+			return NULL;
+		}
+		next = net_run_timers(net);
+		/* What the timers sent into other namespaces is delivered
+		 * once we let go of this one; then look again. */
+		if (task_work_pending()) {
+			net_unlock(net);
+			if (put_net(net))
+				return NULL;
+			continue;
+		}
+		if (next == INT64_MAX) {
+			pthread_cond_wait(&net->timer_cond, &net->lock);
+		} else {
+			int64_t left = next - clock_now_ns();
+
+			if (left > 0) {
+				struct timespec ts;
+
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				left += (int64_t)ts.tv_sec * NSEC_PER_SEC +
+					ts.tv_nsec;
+				ts = ns_to_timespec(left);
+				pthread_cond_timedwait(&net->timer_cond,
+						       &net->lock, &ts);
+			}
+		}
+		net_unlock(net);
+		if (put_net(net))
+			return NULL;
+	}
+}
+
+static void timer_start_thread(struct net *net)
+{
+	pthread_attr_t attr;
+
+	if (net->timer_started)
+		return;
+	pthread_attr_init(&attr);
+	if (pthread_create(&net->timer_thread, &attr, timer_thread, net) == 0)
+		net->timer_started = true;
+	pthread_attr_destroy(&attr);
+}
+
+void net_timers_init(struct net *net)
+{
+	pthread_condattr_t attr;
+
+	INIT_LIST_HEAD(&net->timers);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&net->timer_cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+void net_timers_exit(struct net *net)
+{
+	if (net->timer_started) {
+		pthread_mutex_lock(&net->lock);
+		net->timer_stop = true;
+		pthread_cond_signal(&net->timer_cond);
+		pthread_mutex_unlock(&net->lock);
+		if (pthread_equal(pthread_self(), net->timer_thread))
+			pthread_detach(net->timer_thread);
+		else
+			pthread_join(net->timer_thread, NULL);
+	}
+	pthread_cond_destroy(&net->timer_cond);
+}
+
+/* ---- the virtual clock ----------------------------------------------------- */
+
+/* The earliest armed timer of any namespace, and a reference on each
+ * namespace (released by the caller with put_nets()). */
+static int64_t earliest_timer(struct net **nets, int n)
+{
+	int64_t best = INT64_MAX;
+
+	for (int i = 0; i < n; i++) {
+		net_lock(nets[i]);
+		if (!list_empty(&nets[i]->timers)) {
+			struct timer_list *t = list_first_entry(
+				&nets[i]->timers, struct timer_list, entry);
+
+			if (t->expires < best)
+				best = t->expires;
+		}
+		net_unlock(nets[i]);
+	}
+	return best;
+}
+
+static void run_all(struct net **nets, int n)
+{
+	for (int i = 0; i < n; i++) {
+		net_lock(nets[i]);
+		net_run_timers(nets[i]);
+		net_unlock(nets[i]); /* and receive what they sent */
+	}
+}
+
+int usnet_clock_virtual(int64_t start_ns)
+{
+	if (clock_is_virtual()) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (start_ns < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	clock_set_virtual(start_ns);
+	return 0;
+}
+
+int64_t usnet_clock_now(void)
+{
+	return clock_now_ns();
+}
+
+int usnet_clock_advance(int64_t ns)
+{
+	int64_t target;
+	struct net **nets;
+	int n;
+
+	if (!clock_is_virtual()) {
+		errno = EPERM;
+		return -1;
+	}
+	if (ns < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	target = clock_now_ns() + ns;
+	for (;;) {
+		int64_t next;
+
+		n = net_list_get(&nets);
+		if (n < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		next = earliest_timer(nets, n);
+		if (next > target) {
+			clock_virtual_set_now(target);
+			run_all(nets, n);
+			net_list_put(nets, n);
+			return 0;
+		}
+		if (next > clock_now_ns())
+			clock_virtual_set_now(next);
+		run_all(nets, n);
+		net_list_put(nets, n);
+	}
+}
