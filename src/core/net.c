@@ -27,6 +27,11 @@ static const struct net_sysctls sysctl_defaults = {
 	.somaxconn = 4096,	.wmem_default = 212992,	   .wmem_max = 212992,
 	.rmem_default = 212992, .rmem_max = 212992,	   .optmem_max = 131072,
 	.busy_wait_us = 50,	.unix_max_dgram_qlen = 10,
+	.ip_forward = 0,
+	.ip_default_ttl = 64,
+	.icmp_echo_ignore_all = 0,
+	.ipfrag_time = 30,
+	.ipfrag_high_thresh = 4 * 1024 * 1024,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -272,6 +277,11 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("core.optmem_max", optmem_max, 0, INT_MAX),
 	SYSCTL("core.busy_wait_us", busy_wait_us, 0, 1000000),
 	SYSCTL("unix.max_dgram_qlen", unix_max_dgram_qlen, 0, INT_MAX),
+	SYSCTL("ipv4.ip_forward", ip_forward, 0, 1),
+	SYSCTL("ipv4.ip_default_ttl", ip_default_ttl, 1, 255),
+	SYSCTL("ipv4.icmp_echo_ignore_all", icmp_echo_ignore_all, 0, 1),
+	SYSCTL("ipv4.ipfrag_time", ipfrag_time, 1, 3600),
+	SYSCTL("ipv4.ipfrag_high_thresh", ipfrag_high_thresh, 0, INT_MAX),
 };
 
 static int *sysctl_find(struct net *net, const char *name,

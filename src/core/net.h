@@ -29,6 +29,11 @@ struct net_sysctls {
 	int optmem_max;		 /* core.optmem_max */
 	int busy_wait_us;	 /* core.busy_wait_us (usnet's own) */
 	int unix_max_dgram_qlen; /* unix.max_dgram_qlen */
+	int ip_forward;			/* ipv4.ip_forward */
+	int ip_default_ttl;		/* ipv4.ip_default_ttl */
+	int icmp_echo_ignore_all;	/* ipv4.icmp_echo_ignore_all */
+	int ipfrag_time;		/* ipv4.ipfrag_time, seconds */
+	int ipfrag_high_thresh;		/* ipv4.ipfrag_high_thresh, bytes */
 };
 
 struct net_device;

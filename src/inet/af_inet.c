@@ -353,8 +353,11 @@ int inet_net_init(struct net *net)
 
 	if (!ipv4)
 		return -ENOMEM;
+	/* Packets may arrive before any socket is made: the receive side is
+	 * registered with the first namespace (idempotent). */
+	ip_init();
 	INIT_LIST_HEAD(&ipv4->routes);
-	ipv4->sysctl_ip_default_ttl = 64;
+	INIT_LIST_HEAD(&ipv4->frags);
 	ipv4->sysctl_ip_local_port_range[0] = 32768;
 	ipv4->sysctl_ip_local_port_range[1] = 60999;
 	ipv4->sysctl_ping_group_range[0] = 1;
@@ -379,6 +382,7 @@ void inet_net_exit(struct net *net)
 
 	if (!net->ipv4)
 		return;
+	ip_frag_net_exit(net);
 	list_for_each_entry(dev, &net->dev_base, dev_list)
 		inet_dev_destroy(dev);
 	udp_net_exit(net);
@@ -388,6 +392,5 @@ void inet_net_exit(struct net *net)
 
 void inet_init(void)
 {
-	ip_init();
 	sock_register(&inet_family_ops);
 }

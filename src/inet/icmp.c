@@ -71,7 +71,7 @@ static void icmp_push_reply(struct net *net, const struct icmp_hdr_info *ih,
 		.saddr = saddr,
 		.daddr = daddr,
 		.protocol = IPPROTO_ICMP,
-		.ttl = (uint8_t)net_ipv4(net)->sysctl_ip_default_ttl,
+		.ttl = (uint8_t)READ_ONCE(net->sysctl.ip_default_ttl),
 		.tos = tos,
 	};
 	struct sk_buff *skb;
@@ -135,7 +135,7 @@ static void icmp_echo(struct net *net, struct sk_buff *skb,
 		.seq = in->seq,
 	};
 
-	if (net_ipv4(net)->sysctl_icmp_echo_ignore_all)
+	if (READ_ONCE(net->sysctl.icmp_echo_ignore_all))
 		return;
 	icmp_push_reply(net, &reply, skb->data + ICMP_HLEN,
 			skb->len - ICMP_HLEN, IPCB(skb)->daddr,

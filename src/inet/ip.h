@@ -48,7 +48,8 @@ struct ip_tx {
 	uint8_t protocol;
 	uint8_t ttl;
 	uint8_t tos;
-	bool df;
+	bool df;      /* set DF on what fits */
+	bool no_frag; /* refuse what does not fit (IP_PMTUDISC_DO) */
 };
 
 /*
@@ -58,6 +59,18 @@ struct ip_tx {
  */
 int ip_send_skb(struct net *net, struct sk_buff *skb, const struct ip_tx *tx,
 		const struct rtable *rt);
+
+/* Fragments (ip_fragment.c): reassemble one for this host (its data at the
+ * payload) into the whole datagram, or NULL while it is incomplete (the
+ * fragment is kept, or dropped and counted); lock held. */
+struct ipv4_hdr_info;
+struct sk_buff *ip_defrag(struct net *net, struct sk_buff *skb,
+			  const struct ipv4_hdr_info *h);
+/* Send @skb (data at its IPv4 header) in fragments of at most @mtu on
+ * @dev; consumes it. */
+int ip_fragment(struct net *net, struct sk_buff *skb, unsigned int mtu,
+		struct net_device *dev);
+void ip_frag_net_exit(struct net *net);
 
 /* ICMP (icmp.c). */
 void icmp_send(struct net *net, struct sk_buff *skb_in, uint8_t type,

@@ -2,9 +2,8 @@
  * ip_output.c - putting the IPv4 header on a packet and sending it.
  *
  * Called by the transports with the namespace lock held, the route already
- * chosen.  Fragmentation on output is not done yet: a packet larger than
- * the device's MTU is refused with EMSGSIZE (loopback's MTU of 65536 takes
- * every IPv4 datagram).
+ * chosen.  A packet larger than the device's MTU is fragmented, unless the
+ * socket asked for IP_PMTUDISC_DO (then EMSGSIZE).
  */
 #include <errno.h>
 #include <net/ethernet.h>
@@ -27,17 +26,21 @@ int ip_send_skb(struct net *net, struct sk_buff *skb, const struct ip_tx *tx,
 	size_t payload_len = skb->len;
 	uint8_t *hdr;
 
-	if (payload_len + IPV4_HLEN > rt->dev->mtu) {
+	bool frag = payload_len + IPV4_HLEN > rt->dev->mtu;
+
+	if (frag && tx->no_frag) {
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_PKT_TOO_SMALL);
 		return -EMSGSIZE;
 	}
+	if (frag)
+		h.df = false; /* fragmented here, as Linux does for WANT */
 	if (skb_headroom(skb) < IPV4_HLEN) {
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_NOMEM);
 		return -ENOBUFS;
 	}
 	/* Linux: no identification on a DF packet of an unconnected flow;
 	 * a counter otherwise. */
-	if (!tx->df)
+	if (!h.df)
 		h.id = net_ipv4(net)->ip_id++;
 	hdr = skb_push(skb, IPV4_HLEN);
 	if (ipv4_emit(&h, payload_len, hdr, IPV4_HLEN) == 0) {
@@ -47,5 +50,7 @@ int ip_send_skb(struct net *net, struct sk_buff *skb, const struct ip_tx *tx,
 	skb_reset_network_header(skb);
 	skb->dev = rt->dev;
 	skb->protocol = ETHERTYPE_IP;
+	if (frag)
+		return ip_fragment(net, skb, rt->dev->mtu, rt->dev);
 	return dev_queue_xmit(skb);
 }

@@ -17,7 +17,7 @@ int ip_select_ttl(const struct inet_sock *inet)
 {
 	if (inet->uc_ttl >= 0)
 		return inet->uc_ttl;
-	return READ_ONCE(net_ipv4(sock_net(&inet->sk))->sysctl_ip_default_ttl);
+	return READ_ONCE(sock_net(&inet->sk)->sysctl.ip_default_ttl);
 }
 
 static void set_flag(unsigned int *flags, unsigned int bit, int on)

@@ -14,13 +14,12 @@ struct udp_table;
 struct netns_ipv4 {
 	struct list_head routes; /* struct fib_route, longest first */
 	struct udp_table *udp;
-	uint16_t ip_id; /* next IPv4 identification */
+	struct list_head frags; /* reassembly queues (ip_fragment.c) */
+	unsigned int frag_mem;	/* bytes they hold */
+	uint16_t ip_id;		/* next IPv4 identification */
 	/* sysctls (net.ipv4.*), set with usnet_sysctl_set("ipv4.NAME") */
-	int sysctl_ip_forward;
-	int sysctl_ip_default_ttl;
 	int sysctl_ip_local_port_range[2];
 	int sysctl_ping_group_range[2];
-	int sysctl_icmp_echo_ignore_all;
 };
 
 static inline struct netns_ipv4 *net_ipv4(struct net *net)

@@ -498,6 +498,8 @@ static int udp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t len)
 	tx.df = inet->pmtudisc == IP_PMTUDISC_DO ||
 		inet->pmtudisc == IP_PMTUDISC_WANT ||
 		inet->pmtudisc == IP_PMTUDISC_PROBE;
+	tx.no_frag = inet->pmtudisc == IP_PMTUDISC_DO ||
+		     inet->pmtudisc == IP_PMTUDISC_PROBE;
 	oif = sk->sk_bound_dev_if;
 	if (msg->msg_controllen) {
 		err = udp_cmsg_send(msg, &tx, &oif);
