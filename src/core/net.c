@@ -24,9 +24,14 @@
 
 static const struct net_sysctls sysctl_defaults = {
 	/* Linux's defaults since 5.4 / on 64-bit machines. */
-	.somaxconn = 4096,	.wmem_default = 212992,	   .wmem_max = 212992,
-	.rmem_default = 212992, .rmem_max = 212992,	   .optmem_max = 131072,
-	.busy_wait_us = 50,	.unix_max_dgram_qlen = 10,
+	.somaxconn = 4096,
+	.wmem_default = 212992,
+	.wmem_max = 212992,
+	.rmem_default = 212992,
+	.rmem_max = 212992,
+	.optmem_max = 131072,
+	.busy_wait_us = 50,
+	.unix_max_dgram_qlen = 10,
 	.ip_forward = 0,
 	.ip_default_ttl = 64,
 	.icmp_echo_ignore_all = 0,

@@ -21,19 +21,19 @@ struct unix_table;
 
 /* The sysctls of a namespace, named as under /proc/sys/net. */
 struct net_sysctls {
-	int somaxconn;		 /* core.somaxconn */
-	int wmem_default;	 /* core.wmem_default */
-	int wmem_max;		 /* core.wmem_max */
-	int rmem_default;	 /* core.rmem_default */
-	int rmem_max;		 /* core.rmem_max */
-	int optmem_max;		 /* core.optmem_max */
-	int busy_wait_us;	 /* core.busy_wait_us (usnet's own) */
-	int unix_max_dgram_qlen; /* unix.max_dgram_qlen */
-	int ip_forward;			/* ipv4.ip_forward */
-	int ip_default_ttl;		/* ipv4.ip_default_ttl */
-	int icmp_echo_ignore_all;	/* ipv4.icmp_echo_ignore_all */
-	int ipfrag_time;		/* ipv4.ipfrag_time, seconds */
-	int ipfrag_high_thresh;		/* ipv4.ipfrag_high_thresh, bytes */
+	int somaxconn;		  /* core.somaxconn */
+	int wmem_default;	  /* core.wmem_default */
+	int wmem_max;		  /* core.wmem_max */
+	int rmem_default;	  /* core.rmem_default */
+	int rmem_max;		  /* core.rmem_max */
+	int optmem_max;		  /* core.optmem_max */
+	int busy_wait_us;	  /* core.busy_wait_us (usnet's own) */
+	int unix_max_dgram_qlen;  /* unix.max_dgram_qlen */
+	int ip_forward;		  /* ipv4.ip_forward */
+	int ip_default_ttl;	  /* ipv4.ip_default_ttl */
+	int icmp_echo_ignore_all; /* ipv4.icmp_echo_ignore_all */
+	int ipfrag_time;	  /* ipv4.ipfrag_time, seconds */
+	int ipfrag_high_thresh;	  /* ipv4.ipfrag_high_thresh, bytes */
 };
 
 struct net_device;
