@@ -35,6 +35,7 @@ struct bench_ops {
 			  socklen_t len);
 	int (*getsockopt)(int fd, int level, int name, void *val,
 			  socklen_t *len);
+	int (*getsockname)(int fd, struct sockaddr *addr, socklen_t *len);
 	ssize_t (*read)(int fd, void *buf, size_t len);
 	ssize_t (*write)(int fd, const void *buf, size_t len);
 	ssize_t (*send)(int fd, const void *buf, size_t len, int flags);
@@ -82,6 +83,8 @@ struct bench_row {
 int bench_unix_stream(const struct bench_ops *ops, const struct bench_params *p,
 		      struct bench_result *res);
 int bench_unix_rr(const struct bench_ops *ops, const struct bench_params *p,
+		  struct bench_result *res);
+int bench_udp_pps(const struct bench_ops *ops, const struct bench_params *p,
 		  struct bench_result *res);
 
 /* CLOCK_MONOTONIC in nanoseconds. */

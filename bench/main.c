@@ -48,6 +48,14 @@ static const struct bench_row rows[] = {
 		.has_samples = true,
 		.run = bench_unix_rr,
 	},
+	{
+		.name = "udp_pps",
+		.unit = "pps",
+		.what = "UDP over 127.0.0.1, one thread sends 64-byte "
+			"datagrams, another receives; counted at the receiver",
+		.higher_is_better = true,
+		.run = bench_udp_pps,
+	},
 };
 
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))

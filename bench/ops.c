@@ -54,6 +54,11 @@ static int k_setsockopt(int fd, int level, int name, const void *val,
 	return setsockopt(fd, level, name, val, len);
 }
 
+static int k_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return getsockname(fd, addr, len);
+}
+
 static int k_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
 	return getsockopt(fd, level, name, val, len);
@@ -107,6 +112,7 @@ const struct bench_ops bench_kernel_ops = {
 	.shutdown = k_shutdown,
 	.setsockopt = k_setsockopt,
 	.getsockopt = k_getsockopt,
+	.getsockname = k_getsockname,
 	.read = k_read,
 	.write = k_write,
 	.send = k_send,
@@ -127,6 +133,7 @@ const struct bench_ops bench_usnet_ops = {
 	.shutdown = usnet_shutdown,
 	.setsockopt = usnet_setsockopt,
 	.getsockopt = usnet_getsockopt,
+	.getsockname = usnet_getsockname,
 	.read = usnet_read,
 	.write = usnet_write,
 	.send = usnet_send,
