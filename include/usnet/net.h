@@ -174,6 +174,9 @@ struct usnet_objects {
 	unsigned long skbs;
 	unsigned long files;
 	unsigned long epitems;
+	/* of the socks, those no descriptor reaches that a protocol still
+	 * keeps: TCP connections closing (FIN-WAIT, TIME-WAIT, ...) */
+	unsigned long orphans;
 	unsigned long other;
 	unsigned long bytes;
 };

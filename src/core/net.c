@@ -37,6 +37,11 @@ static const struct net_sysctls sysctl_defaults = {
 	.icmp_echo_ignore_all = 0,
 	.ipfrag_time = 30,
 	.ipfrag_high_thresh = 4 * 1024 * 1024,
+	.tcp_keepalive_time = 7200,
+	.tcp_keepalive_intvl = 75,
+	.tcp_keepalive_probes = 9,
+	.tcp_syn_retries = 6,
+	.tcp_fin_timeout = 60,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -287,6 +292,11 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.icmp_echo_ignore_all", icmp_echo_ignore_all, 0, 1),
 	SYSCTL("ipv4.ipfrag_time", ipfrag_time, 1, 3600),
 	SYSCTL("ipv4.ipfrag_high_thresh", ipfrag_high_thresh, 0, INT_MAX),
+	SYSCTL("ipv4.tcp_keepalive_time", tcp_keepalive_time, 1, 32767),
+	SYSCTL("ipv4.tcp_keepalive_intvl", tcp_keepalive_intvl, 1, 32767),
+	SYSCTL("ipv4.tcp_keepalive_probes", tcp_keepalive_probes, 1, 127),
+	SYSCTL("ipv4.tcp_syn_retries", tcp_syn_retries, 1, 127),
+	SYSCTL("ipv4.tcp_fin_timeout", tcp_fin_timeout, 1, INT_MAX / 1000),
 };
 
 static int *sysctl_find(struct net *net, const char *name,

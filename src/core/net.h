@@ -34,6 +34,11 @@ struct net_sysctls {
 	int icmp_echo_ignore_all; /* ipv4.icmp_echo_ignore_all */
 	int ipfrag_time;	  /* ipv4.ipfrag_time, seconds */
 	int ipfrag_high_thresh;	  /* ipv4.ipfrag_high_thresh, bytes */
+	int tcp_keepalive_time;	  /* ipv4.tcp_keepalive_time, seconds */
+	int tcp_keepalive_intvl;  /* ipv4.tcp_keepalive_intvl, seconds */
+	int tcp_keepalive_probes; /* ipv4.tcp_keepalive_probes */
+	int tcp_syn_retries;	  /* ipv4.tcp_syn_retries */
+	int tcp_fin_timeout;	  /* ipv4.tcp_fin_timeout, seconds */
 };
 
 struct net_device;

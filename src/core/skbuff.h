@@ -171,6 +171,14 @@ static inline void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
 	WRITE_ONCE(q->qlen, q->qlen + 1);
 }
 
+/* Put @newsk right after @old on @q. */
+static inline void skb_append(struct sk_buff *old, struct sk_buff *newsk,
+			      struct sk_buff_head *q)
+{
+	list_add(&newsk->list, &old->list);
+	WRITE_ONCE(q->qlen, q->qlen + 1);
+}
+
 static inline void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
 {
 	list_del_init(&skb->list);

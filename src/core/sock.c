@@ -210,3 +210,12 @@ void send_sigpipe(void)
 {
 	pthread_kill(pthread_self(), SIGPIPE);
 }
+
+/* proto_ops->set_peek_off of the families that keep SO_PEEK_OFF. */
+int sk_set_peek_off(struct sock *sk, int val)
+{
+	lock_sock(sk);
+	sk->sk_peek_off = val;
+	release_sock(sk);
+	return 0;
+}

@@ -42,20 +42,9 @@ struct proto;
 #define SOCK_MIN_SNDBUF 4608
 #define SOCK_MIN_RCVBUF 2304
 
-/* States shared with TCP's numbering, as Linux does for AF_UNIX too. */
-enum {
-	TCP_ESTABLISHED = 1,
-	TCP_SYN_SENT,
-	TCP_SYN_RECV,
-	TCP_FIN_WAIT1,
-	TCP_FIN_WAIT2,
-	TCP_TIME_WAIT,
-	TCP_CLOSE,
-	TCP_CLOSE_WAIT,
-	TCP_LAST_ACK,
-	TCP_LISTEN,
-	TCP_CLOSING,
-};
+/* The states, numbered as Linux numbers them for TCP and AF_UNIX alike
+ * (TCP_ESTABLISHED = 1 ... TCP_CLOSING): the enum of <netinet/tcp.h>. */
+#include <netinet/tcp.h>
 
 enum sock_flags {
 	SOCK_DEAD,
@@ -156,6 +145,8 @@ struct proto {
 	int (*getsockopt)(struct sock *sk, int level, int optname, void *optval,
 			  int *optlen);
 	int (*ioctl)(struct sock *sk, unsigned int cmd, unsigned long arg);
+	/* SO_RCVLOWAT, when the protocol bounds it (NULL: stored as is) */
+	void (*set_rcvlowat)(struct sock *sk, int val);
 	/* An ICMP error about a packet this protocol sent (lock held). */
 	void (*err_handler)(struct sock *sk, int err, bool harderr);
 };
@@ -282,6 +273,22 @@ int sk_wait(struct sock *sk, struct wait_queue_head *wq, __poll_t events,
 int sock_error(struct sock *sk);
 
 /* The number of bytes readable before the low-water mark is met. */
+/* SO_PEEK_OFF: a read moves the offset back by what it took, a peek
+ * forward by what it saw; -1 means off. */
+static inline void sk_peek_offset_bwd(struct sock *sk, int val)
+{
+	if (sk->sk_peek_off >= 0)
+		sk->sk_peek_off = max_t(int, sk->sk_peek_off - val, 0);
+}
+
+static inline void sk_peek_offset_fwd(struct sock *sk, int val)
+{
+	if (sk->sk_peek_off >= 0)
+		sk->sk_peek_off += val;
+}
+
+int sk_set_peek_off(struct sock *sk, int val);
+
 static inline int sock_rcvlowat(const struct sock *sk, bool waitall, int len)
 {
 	int v = waitall ? len : min_t(int, READ_ONCE(sk->sk_rcvlowat), len);

@@ -237,7 +237,10 @@ int sock_setsockopt(struct socket *sock, int level, int optname,
 	case SO_RCVLOWAT:
 		if (val < 0)
 			val = INT_MAX;
-		WRITE_ONCE(sk->sk_rcvlowat, val ? val : 1);
+		if (sk->sk_prot->set_rcvlowat)
+			sk->sk_prot->set_rcvlowat(sk, val);
+		else
+			WRITE_ONCE(sk->sk_rcvlowat, val ? val : 1);
 		break;
 	case SO_RCVTIMEO_OLD:
 	case SO_RCVTIMEO_NEW:

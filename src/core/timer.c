@@ -78,9 +78,10 @@ static void *timer_thread(void *arg)
 			return NULL;
 		}
 		next = net_run_timers(net);
-		/* What the timers sent into other namespaces is delivered
-		 * once we let go of this one; then look again. */
-		if (task_work_pending()) {
+		/* What the timers sent is received when the lock is let go
+		 * (this namespace's backlog, or other namespaces' via the
+		 * deferred work): do that before sleeping, then look again. */
+		if (task_work_pending() || !skb_queue_empty(&net->rx_backlog)) {
 			net_unlock(net);
 			if (put_net(net))
 				return NULL;

@@ -17,7 +17,10 @@
 #include "inet/devinet.h"
 #include "inet/ip.h"
 #include "inet/netns_ipv4.h"
+#include "inet/ping.h"
+#include "inet/raw.h"
 #include "inet/route.h"
+#include "inet/tcp.h"
 #include "inet/udp.h"
 #include "lib/alloc.h"
 #include "socket/sock_no.h"
@@ -35,10 +38,28 @@ struct inet_protosw {
 
 static const struct inet_protosw inetsw[] = {
 	{
+		.type = SOCK_STREAM,
+		.protocol = IPPROTO_TCP,
+		.prot = &tcp_prot,
+		.ops = &inet_stream_ops,
+	},
+	{
 		.type = SOCK_DGRAM,
 		.protocol = IPPROTO_UDP,
 		.prot = &udp_prot,
 		.ops = &inet_dgram_ops,
+	},
+	{
+		.type = SOCK_DGRAM,
+		.protocol = IPPROTO_ICMP,
+		.prot = &ping_prot,
+		.ops = &inet_ping_ops,
+	},
+	{
+		.type = SOCK_RAW,
+		.protocol = IPPROTO_IP, /* any: the socket's protocol */
+		.prot = &raw_prot,
+		.ops = &inet_sockraw_ops,
 	},
 };
 
@@ -64,16 +85,18 @@ static int inet_create(struct net *net, struct socket *sock, int protocol,
 		if (p->type != sock->type)
 			continue;
 		err = 0;
-		if (protocol == p->protocol && protocol != IPPROTO_IP) {
-			answer = p;
-			break;
-		}
-		if (protocol == IPPROTO_IP) {
+		/* The exact match, then the two wild cases; 0 against the
+		 * wildcard (SOCK_RAW, 0) matches nothing. */
+		if (protocol == p->protocol) {
+			if (protocol != IPPROTO_IP) {
+				answer = p;
+				break;
+			}
+		} else if (protocol == IPPROTO_IP) {
 			protocol = p->protocol;
 			answer = p;
 			break;
-		}
-		if (p->protocol == IPPROTO_IP) {
+		} else if (p->protocol == IPPROTO_IP) {
 			answer = p;
 			break;
 		}
@@ -97,6 +120,13 @@ static int inet_create(struct net *net, struct socket *sock, int protocol,
 	inet->mc_loop = true;
 	inet->pmtudisc = IP_PMTUDISC_WANT;
 	INIT_LIST_HEAD(&inet->bind_node);
+	/* A raw socket's port is its protocol; IPPROTO_RAW writes its own
+	 * IPv4 headers. */
+	if (sock->type == SOCK_RAW) {
+		inet->inet_num = (uint16_t)protocol;
+		inet->inet_sport = htons(inet->inet_num);
+		inet->hdrincl = protocol == IPPROTO_RAW;
+	}
 	if (sk->sk_prot->init) {
 		err = sk->sk_prot->init(sk);
 		if (err) {
@@ -145,7 +175,7 @@ int inet_addr_valid(const struct sockaddr *uaddr, int len)
 }
 
 /* Linux's inet_bind() for the protocols that use the port tables. */
-static int inet_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+int inet_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
 	struct sock *sk = sock->sk;
@@ -162,8 +192,9 @@ static int inet_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	type = inet_addr_type(net, sin->sin_addr.s_addr);
 	/* The address is checked before the port's privilege. */
 	err = -EADDRNOTAVAIL;
-	if (!inet->freebind && sin->sin_addr.s_addr != htonl(INADDR_ANY) &&
-	    type != RTN_LOCAL && type != RTN_MULTICAST && type != RTN_BROADCAST)
+	if (!inet_nonlocal_ok(inet) &&
+	    sin->sin_addr.s_addr != htonl(INADDR_ANY) && type != RTN_LOCAL &&
+	    type != RTN_MULTICAST && type != RTN_BROADCAST)
 		goto out;
 	snum = ntohs(sin->sin_port);
 	err = -EACCES;
@@ -358,12 +389,19 @@ int inet_net_init(struct net *net)
 	ip_init();
 	INIT_LIST_HEAD(&ipv4->routes);
 	INIT_LIST_HEAD(&ipv4->frags);
+	INIT_LIST_HEAD(&ipv4->raw_socks);
+	INIT_LIST_HEAD(&ipv4->ping_socks);
 	ipv4->sysctl_ip_local_port_range[0] = 32768;
 	ipv4->sysctl_ip_local_port_range[1] = 60999;
 	ipv4->sysctl_ping_group_range[0] = 1;
 	ipv4->sysctl_ping_group_range[1] = 0;
 	net->ipv4 = ipv4;
 	err = udp_net_init(net);
+	if (!err) {
+		err = tcp_net_init(net);
+		if (err)
+			udp_net_exit(net);
+	}
 	if (err) {
 		obj_free(OBJ_OTHER, ipv4);
 		net->ipv4 = NULL;
@@ -385,6 +423,7 @@ void inet_net_exit(struct net *net)
 	ip_frag_net_exit(net);
 	list_for_each_entry(dev, &net->dev_base, dev_list)
 		inet_dev_destroy(dev);
+	tcp_net_exit(net);
 	udp_net_exit(net);
 	obj_free(OBJ_OTHER, net->ipv4);
 	net->ipv4 = NULL;

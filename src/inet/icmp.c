@@ -11,6 +11,8 @@
 #include "inet/devinet.h"
 #include "inet/ip.h"
 #include "inet/netns_ipv4.h"
+#include "inet/ping.h"
+#include "inet/raw.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
@@ -157,9 +159,19 @@ static void icmp_rcv(struct net *net, struct sk_buff *skb)
 	}
 	if (ih.type == ICMP_TYPE_ECHO) {
 		icmp_echo(net, skb, &ih);
+	} else if (ih.type == ICMP_TYPE_ECHO_REPLY ||
+		   ih.type == ICMP_TYPE_EXT_ECHO_REPLY) {
+		/* Linux counts a reply no ping socket takes as a drop, even
+		 * when a raw socket saw it. */
+		if (!ping_rcv(net, skb, &ih)) {
+			kfree_skb_reason(net, skb, SKB_DROP_REASON_NO_SOCKET);
+			return;
+		}
 	} else if (icmp_is_error(ih.type)) {
-		/* The quoted datagram's source is ours: the protocol finds
-		 * the socket that sent it. */
+		/* The quoted datagram's source is ours: the raw sockets of
+		 * its protocol hear of it, then the protocol finds the
+		 * socket that sent it (Linux's icmp_socket_deliver()). */
+		raw_icmp_error(net, skb, &ih);
 		prot = icmp_protocol(ih.quote.protocol);
 		if (prot && prot->err_handler)
 			prot->err_handler(net, &ih, skb);
@@ -167,8 +179,11 @@ static void icmp_rcv(struct net *net, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+/* Errors quoting an ICMP message are for the ping socket that sent it
+ * (Linux's icmp_err()). */
 static const struct net_protocol icmp_protocol_ops = {
 	.handler = icmp_rcv,
+	.err_handler = ping_err,
 };
 
 void icmp_init(void)

@@ -32,9 +32,10 @@ struct inet_sock {
 	uint8_t tos;		 /* IP_TOS */
 	uint8_t pmtudisc;	 /* IP_MTU_DISCOVER */
 	unsigned int cmsg_flags;
-	bool recverr;  /* IP_RECVERR */
-	bool hdrincl;  /* IP_HDRINCL */
-	bool freebind; /* IP_FREEBIND */
+	bool recverr;	  /* IP_RECVERR */
+	bool hdrincl;	  /* IP_HDRINCL */
+	bool freebind;	  /* IP_FREEBIND */
+	bool transparent; /* IP_TRANSPARENT */
 	bool bind_address_no_port;
 	struct list_head bind_node; /* in the protocol's port table */
 };
@@ -44,10 +45,18 @@ static inline struct inet_sock *inet_sk(const struct sock *sk)
 	return (struct inet_sock *)sk;
 }
 
+/* Whether bind() may take an address that is not local (Linux's
+ * inet_addr_valid_or_nonlocal(), less the ip_nonlocal_bind sysctl). */
+static inline bool inet_nonlocal_ok(const struct inet_sock *inet)
+{
+	return inet->freebind || inet->transparent;
+}
+
 /* af_inet.c */
 void inet_init(void);
 int inet_release(struct socket *sock);
 int inet_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+int inet_bind(struct socket *sock, struct sockaddr *uaddr, int len);
 int inet_dgram_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		       int flags);
 int inet_shutdown(struct socket *sock, int how);

@@ -6,6 +6,7 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
+#include <linux/errqueue.h>
 
 #include "core/netdevice.h"
 #include "inet/inet_sock.h"
@@ -71,6 +72,67 @@ struct sk_buff *ip_defrag(struct net *net, struct sk_buff *skb,
 int ip_fragment(struct net *net, struct sk_buff *skb, unsigned int mtu,
 		struct net_device *dev);
 void ip_frag_net_exit(struct net *net);
+
+/* ---- shared by the datagram protocols (UDP, raw, ping) ----------------- */
+
+/* What an error-queue skb carries in its cb (Linux's sock_exterr_skb). */
+struct sock_exterr_skb {
+	struct sock_extended_err ee;
+	struct sockaddr_in offender; /* family 0 for a local error */
+	uint32_t addr;		     /* the original destination */
+	uint16_t port;		     /* and port, network order */
+};
+
+#define SKB_EXT_ERR(skb) ((struct sock_exterr_skb *)(skb)->cb)
+
+struct kmsghdr;
+struct icmp_hdr_info;
+
+/*
+ * Linux's ip_cmsg_send() for the messages the datagram protocols take:
+ * IP_TTL, IP_TOS and IP_PKTINFO at SOL_IP (SOL_SOCKET ones are the socket
+ * layer's).  Fills @tx and *@oif; -EINVAL for a malformed or unknown one.
+ */
+int ip_cmsg_send(const struct kmsghdr *msg, struct ip_tx *tx, int *oif);
+/*
+ * A datagram send of @sk (UDP, raw, ping), once tx->daddr is known: the
+ * socket's source, TTL, TOS and fragmentation choice, then @msg's control
+ * messages, into @tx and *@oif.
+ */
+int ip_dgram_tx_init(struct sock *sk, const struct kmsghdr *msg,
+		     struct ip_tx *tx, int *oif);
+/* ... and its route: EACCES to a broadcast address without SO_BROADCAST;
+ * INADDR_ANY means this host (Linux sends it to the loopback). */
+int ip_dgram_route(struct sock *sk, struct ip_tx *tx, int oif,
+		   struct rtable *rt);
+/* Linux's ip_cmsg_recv(): the SOL_IP messages @sk asked for (IP_PKTINFO,
+ * IP_RECVTTL, IP_RECVTOS) about @skb. */
+void ip_cmsg_recv(struct sock *sk, struct kmsghdr *msg,
+		  const struct sk_buff *skb);
+/*
+ * Linux's ip_icmp_error(): queue the ICMP error @icmp (data at its ICMP
+ * header, parsed into @ih) on @sk's error queue with errno @err, reporting
+ * the quoted destination and @port (network order); the queued data is
+ * the quote from @payload (inside @icmp) to its end.  Nothing is queued
+ * when the receive buffer is full.  Lock held.
+ */
+void ip_icmp_error(struct sock *sk, const struct sk_buff *icmp,
+		   const struct icmp_hdr_info *ih, int err, uint16_t port,
+		   const uint8_t *payload);
+/* Linux's ip_local_error(): an error found before the packet left (with
+ * IP_RECVERR only), e.g. EMSGSIZE with the MTU as @info. */
+void ip_local_error(struct sock *sk, int err, uint32_t daddr, uint16_t port,
+		    uint32_t info);
+/* Linux's ip_recv_error(): recvmsg(MSG_ERRQUEUE), the oldest entry of the
+ * error queue; never waits (-EAGAIN). */
+int ip_recv_error(struct sock *sk, struct kmsghdr *msg, size_t len);
+
+/*
+ * Linux's ip4_datagram_connect() (datagram.c): route to the peer, choose
+ * the source address, record the peer and go TCP_ESTABLISHED.  Lock
+ * held, socket bound.
+ */
+int ip4_datagram_connect(struct sock *sk, struct sockaddr *uaddr, int len);
 
 /* ICMP (icmp.c). */
 void icmp_send(struct net *net, struct sk_buff *skb_in, uint8_t type,

@@ -11,7 +11,9 @@
 
 #include "inet/devinet.h"
 #include "inet/ip.h"
+#include "inet/tcp.h"
 #include "inet/netns_ipv4.h"
+#include "inet/raw.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
@@ -40,14 +42,21 @@ static enum skb_drop_reason ip_parse_reason(int err)
 	}
 }
 
-/* Hand a datagram for this host to its transport (Linux's
- * ip_local_deliver_finish()); data is the transport header. */
+/* Hand a datagram for this host to the raw sockets of its protocol, then
+ * to its transport (Linux's ip_protocol_deliver_rcu()); data is the
+ * transport header. */
 static void ip_local_deliver(struct net *net, struct sk_buff *skb,
 			     enum addr_type type)
 {
 	const struct net_protocol *prot = inet_protos[IPCB(skb)->protocol];
+	bool raw = raw_local_deliver(net, skb);
 
 	if (!prot) {
+		/* A raw socket took it: the protocol is not unreachable. */
+		if (raw) {
+			kfree_skb(skb);
+			return;
+		}
 		if (type == RTN_LOCAL)
 			icmp_send(net, skb, ICMP_TYPE_DEST_UNREACH,
 				  2 /* protocol unreachable */, 0);
@@ -145,6 +154,7 @@ static void ip_init_once(void)
 	dev_add_pack(&ip_packet_type);
 	icmp_init();
 	udp_init();
+	tcp_init();
 }
 
 void ip_init(void)

@@ -10,10 +10,15 @@
 #include "core/net.h"
 
 struct udp_table;
+struct tcp_table;
 
 struct netns_ipv4 {
 	struct list_head routes; /* struct fib_route, longest first */
 	struct udp_table *udp;
+	struct list_head raw_socks;  /* raw sockets, newest first (raw.c) */
+	struct list_head ping_socks; /* ping sockets with an identifier */
+	uint16_t ping_port_rover;    /* the identifier chosen last */
+	struct tcp_table *tcp;
 	struct list_head frags; /* reassembly queues (ip_fragment.c) */
 	unsigned int frag_mem;	/* bytes they hold */
 	uint16_t ip_id;		/* next IPv4 identification */

@@ -15,7 +15,6 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <netinet/udp.h>
-#include <linux/errqueue.h>
 #include <linux/sockios.h>
 
 #include "core/datagram.h"
@@ -243,50 +242,6 @@ static void udp_rcv(struct net *net, struct sk_buff *skb)
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
 }
 
-/* What an error-queue skb carries (Linux's sock_exterr_skb). */
-struct sock_exterr_skb {
-	struct sock_extended_err ee;
-	struct sockaddr_in offender;
-	uint32_t addr; /* the original destination, network order */
-	uint16_t port;
-};
-
-#define SKB_EXT_ERR(skb) ((struct sock_exterr_skb *)(skb)->cb)
-
-/* Linux's ip_icmp_error(): queue the error with the original datagram's
- * data on the socket's error queue (IP_RECVERR). */
-static void udp_queue_icmp_error(struct sock *sk, const struct sk_buff *icmp,
-				 const struct icmp_hdr_info *ih, int err)
-{
-	const uint8_t *quote = icmp->data + ICMP_HLEN;
-	size_t qlen = icmp->len - ICMP_HLEN, off = ih->quote.hdr_len + UDP_HLEN;
-	struct sock_exterr_skb *serr;
-	struct sk_buff *skb;
-	size_t plen = qlen > off ? qlen - off : 0;
-
-	if (sk_rmem_alloc_get(sk) >= READ_ONCE(sk->sk_rcvbuf))
-		return;
-	skb = alloc_skb(plen);
-	if (!skb)
-		return;
-	memcpy(skb_put(skb, (unsigned int)plen), quote + off, plen);
-	serr = SKB_EXT_ERR(skb);
-	memset(serr, 0, sizeof(*serr));
-	serr->ee.ee_errno = (uint32_t)err;
-	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP;
-	serr->ee.ee_type = ih->type;
-	serr->ee.ee_code = ih->code;
-	serr->ee.ee_info = ih->type == ICMP_TYPE_DEST_UNREACH && ih->code == 4 ?
-				   ih->mtu :
-				   0;
-	serr->offender.sin_family = AF_INET;
-	serr->offender.sin_addr.s_addr = IPCB(icmp)->saddr;
-	serr->addr = htonl(ih->quote.daddr);
-	serr->port = htons(ih->quote_dport);
-	skb_set_owner_r(skb, sk);
-	skb_queue_tail(&sk->sk_error_queue, skb);
-}
-
 /* Linux's __udp4_lib_err(): an ICMP error about a datagram we sent. */
 static void udp_err(struct net *net, const void *info, struct sk_buff *icmp)
 {
@@ -315,7 +270,9 @@ static void udp_err(struct net *net, const void *info, struct sk_buff *icmp)
 		if (!harderr || sk->sk_state != TCP_ESTABLISHED)
 			return;
 	} else {
-		udp_queue_icmp_error(sk, icmp, ih, err);
+		ip_icmp_error(sk, icmp, ih, err, htons(ih->quote_dport),
+			      icmp->data + ICMP_HLEN + ih->quote.hdr_len +
+				      UDP_HLEN);
 	}
 	sk->sk_err = err;
 	sk->sk_error_report(sk);
@@ -333,43 +290,9 @@ void udp_init(void)
 
 /* ---- connect ------------------------------------------------------------ */
 
-/* Linux's __ip4_datagram_connect(); lock held, socket bound. */
-static int udp_connect(struct sock *sk, struct sockaddr *uaddr, int len)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
-	struct inet_sock *inet = inet_sk(sk);
-	struct rtable rt;
-	uint32_t daddr;
-	int err;
-
-	if (len < (int)sizeof(*sin))
-		return -EINVAL;
-	if (sin->sin_family != AF_INET)
-		return -EAFNOSUPPORT;
-	daddr = sin->sin_addr.s_addr;
-	err = ip_route_output(sock_net(sk), daddr, inet->inet_saddr,
-			      sk->sk_bound_dev_if, &rt);
-	if (err)
-		return err;
-	if (inet_addr_type(sock_net(sk), daddr) == RTN_BROADCAST &&
-	    !sock_flag(sk, SOCK_BROADCAST))
-		return -EACCES;
-	/* A packet to 0.0.0.0 goes to this host: the peer is loopback. */
-	if (daddr == htonl(INADDR_ANY))
-		daddr = htonl(INADDR_LOOPBACK);
-	if (!inet->inet_saddr)
-		inet->inet_saddr = rt.src;
-	if (!inet->inet_rcv_saddr)
-		inet->inet_rcv_saddr = rt.src;
-	inet->inet_daddr = daddr;
-	inet->inet_dport = sin->sin_port;
-	sk->sk_state = TCP_ESTABLISHED;
-	return 0;
-}
-
 /* Linux's __udp_disconnect(): forget the peer, and whatever address and
  * port were chosen automatically. */
-static int udp_disconnect(struct sock *sk, int flags)
+int udp_disconnect(struct sock *sk, int flags)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -379,7 +302,7 @@ static int udp_disconnect(struct sock *sk, int flags)
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		inet->inet_saddr = inet->inet_rcv_saddr = 0;
 	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
-		udp_unhash(sk);
+		sk->sk_prot->unhash(sk);
 		inet->inet_sport = 0;
 	}
 	return 0;
@@ -393,61 +316,6 @@ static void udp_close(struct sock *sk, int64_t timeout)
 }
 
 /* ---- send --------------------------------------------------------------- */
-
-/* Linux's ip_cmsg_send() for the messages UDP takes: IP_TTL, IP_TOS and
- * IP_PKTINFO at SOL_IP; SOL_SOCKET ones are the socket layer's. */
-static int udp_cmsg_send(const struct kmsghdr *msg, struct ip_tx *tx, int *oif)
-{
-	struct cmsghdr *c;
-	size_t off = 0;
-
-	while (msg->msg_control && off + sizeof(*c) <= msg->msg_controllen) {
-		int v;
-
-		c = (struct cmsghdr *)((char *)msg->msg_control + off);
-		if (c->cmsg_len < sizeof(*c) ||
-		    c->cmsg_len > msg->msg_controllen - off)
-			return -EINVAL;
-		off += CMSG_ALIGN(c->cmsg_len);
-		if (c->cmsg_level != SOL_IP)
-			continue;
-		switch (c->cmsg_type) {
-		case IP_TTL:
-			if (c->cmsg_len != CMSG_LEN(sizeof(int)))
-				return -EINVAL;
-			memcpy(&v, CMSG_DATA(c), sizeof(v));
-			if (v < 1 || v > 255)
-				return -EINVAL;
-			tx->ttl = (uint8_t)v;
-			break;
-		case IP_TOS:
-			if (c->cmsg_len == CMSG_LEN(sizeof(int)))
-				memcpy(&v, CMSG_DATA(c), sizeof(v));
-			else if (c->cmsg_len == CMSG_LEN(1))
-				v = *(uint8_t *)CMSG_DATA(c);
-			else
-				return -EINVAL;
-			if (v < 0 || v > 255)
-				return -EINVAL;
-			tx->tos = (uint8_t)v;
-			break;
-		case IP_PKTINFO: {
-			struct in_pktinfo pi;
-
-			if (c->cmsg_len != CMSG_LEN(sizeof(pi)))
-				return -EINVAL;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			if (pi.ipi_ifindex)
-				*oif = pi.ipi_ifindex;
-			tx->saddr = pi.ipi_spec_dst.s_addr;
-			break;
-		}
-		default:
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
 
 static int udp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t len)
 {
@@ -492,30 +360,12 @@ static int udp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t len)
 		tx.daddr = inet->inet_daddr;
 		dport = inet->inet_dport;
 	}
-	tx.saddr = inet->inet_saddr;
-	tx.ttl = (uint8_t)ip_select_ttl(inet);
-	tx.tos = inet->tos;
-	tx.df = inet->pmtudisc == IP_PMTUDISC_DO ||
-		inet->pmtudisc == IP_PMTUDISC_WANT ||
-		inet->pmtudisc == IP_PMTUDISC_PROBE;
-	tx.no_frag = inet->pmtudisc == IP_PMTUDISC_DO ||
-		     inet->pmtudisc == IP_PMTUDISC_PROBE;
-	oif = sk->sk_bound_dev_if;
-	if (msg->msg_controllen) {
-		err = udp_cmsg_send(msg, &tx, &oif);
-		if (err)
-			goto out;
-	}
-	err = ip_route_output(net, tx.daddr, tx.saddr, oif, &rt);
+	err = ip_dgram_tx_init(sk, msg, &tx, &oif);
 	if (err)
 		goto out;
-	err = -EACCES;
-	if (inet_addr_type(net, tx.daddr) == RTN_BROADCAST &&
-	    !sock_flag(sk, SOCK_BROADCAST))
+	err = ip_dgram_route(sk, &tx, oif, &rt);
+	if (err)
 		goto out;
-	if (tx.daddr == htonl(INADDR_ANY))
-		tx.daddr = htonl(INADDR_LOOPBACK);
-	tx.saddr = rt.src;
 	err = -EMSGSIZE;
 	if (len > UDP_MAX_PAYLOAD)
 		goto out;
@@ -543,73 +393,16 @@ out:
 
 /* ---- receive to the caller ---------------------------------------------- */
 
+/* Linux's sock_recv_cmsgs() (the part usnet has), then ip_cmsg_recv(). */
 static void udp_cmsg_recv(struct sock *sk, struct kmsghdr *msg,
 			  const struct sk_buff *skb)
 {
 	const struct inet_skb_parm *cb = IPCB(skb);
-	unsigned int flags = inet_sk(sk)->cmsg_flags;
 
 	if (sock_flag(sk, SOCK_RXQ_OVFL) && cb->dropcount)
 		put_cmsg(msg, SOL_SOCKET, SO_RXQ_OVFL, sizeof(cb->dropcount),
 			 &cb->dropcount);
-	if (flags & IP_CMSG_PKTINFO) {
-		struct in_pktinfo pi = {
-			.ipi_ifindex = cb->iif,
-			.ipi_spec_dst.s_addr = cb->daddr,
-			.ipi_addr.s_addr = cb->daddr,
-		};
-
-		put_cmsg(msg, SOL_IP, IP_PKTINFO, sizeof(pi), &pi);
-	}
-	if (flags & IP_CMSG_TTL) {
-		int ttl = cb->ttl;
-
-		put_cmsg(msg, SOL_IP, IP_TTL, sizeof(ttl), &ttl);
-	}
-	if (flags & IP_CMSG_TOS)
-		put_cmsg(msg, SOL_IP, IP_TOS, 1, &cb->tos);
-}
-
-/* Linux's ip_recv_error(): the oldest entry of the error queue; never
- * waits. */
-static int udp_recv_error(struct sock *sk, struct kmsghdr *msg, size_t len)
-{
-	struct sock_exterr_skb *serr;
-	struct sk_buff *skb, *next;
-	struct {
-		struct sock_extended_err ee;
-		struct sockaddr_in offender;
-	} errhdr;
-	size_t copied;
-
-	skb = skb_dequeue(&sk->sk_error_queue);
-	if (!skb)
-		return -EAGAIN;
-	copied = skb->len;
-	if (copied > len) {
-		msg->msg_flags |= MSG_TRUNC;
-		copied = len;
-	}
-	copy_to_iter(skb->data, copied, &msg->msg_iter);
-	serr = SKB_EXT_ERR(skb);
-	if (msg->msg_name) {
-		struct sockaddr_in *sin = msg->msg_name;
-
-		memset(sin, 0, sizeof(*sin));
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = serr->addr;
-		sin->sin_port = serr->port;
-		msg->msg_namelen = sizeof(*sin);
-	}
-	errhdr.ee = serr->ee;
-	errhdr.offender = serr->offender;
-	put_cmsg(msg, SOL_IP, IP_RECVERR, sizeof(errhdr), &errhdr);
-	msg->msg_flags |= MSG_ERRQUEUE;
-	/* The next queued error, if any, is the socket's error now. */
-	next = skb_peek(&sk->sk_error_queue);
-	sk->sk_err = next ? (int)SKB_EXT_ERR(next)->ee.ee_errno : 0;
-	kfree_skb(skb);
-	return (int)copied;
+	ip_cmsg_recv(sk, msg, skb);
 }
 
 static int udp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
@@ -622,7 +415,7 @@ static int udp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 
 	lock_sock(sk);
 	if (flags & MSG_ERRQUEUE) {
-		err = udp_recv_error(sk, msg, len);
+		err = ip_recv_error(sk, msg, len);
 		goto out;
 	}
 	skb = skb_recv_datagram(sk, flags, &off, &err);
@@ -723,7 +516,7 @@ struct proto udp_prot = {
 	.name = "UDP",
 	.obj_size = sizeof(struct inet_sock),
 	.close = udp_close,
-	.connect = udp_connect,
+	.connect = ip4_datagram_connect,
 	.disconnect = udp_disconnect,
 	.sendmsg = udp_sendmsg,
 	.recvmsg = udp_recvmsg,

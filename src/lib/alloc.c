@@ -58,6 +58,12 @@ static void big_put(struct obj_hdr *h)
 
 static atomic_long live[OBJ_KINDS];
 static atomic_long live_bytes;
+static atomic_long live_orphans;
+
+void obj_orphan(long delta)
+{
+	atomic_fetch_add_explicit(&live_orphans, delta, memory_order_relaxed);
+}
 static atomic_ulong fail_countdown;
 static atomic_int fail_sticky;
 
@@ -163,6 +169,7 @@ void usnet_objects_live(struct usnet_objects *out)
 	out->skbs = (unsigned long)atomic_load(&live[OBJ_SKB]);
 	out->files = (unsigned long)atomic_load(&live[OBJ_FILE]);
 	out->epitems = (unsigned long)atomic_load(&live[OBJ_EPITEM]);
+	out->orphans = (unsigned long)atomic_load(&live_orphans);
 	out->other = (unsigned long)atomic_load(&live[OBJ_OTHER]);
 	out->bytes = (unsigned long)atomic_load(&live_bytes);
 }

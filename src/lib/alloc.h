@@ -27,6 +27,8 @@ void *obj_alloc(enum obj_kind kind, size_t size);
 void *obj_alloc_raw(enum obj_kind kind, size_t size);
 /* Resize memory from obj_alloc*() of @kind (sizes tracked internally). */
 void *obj_realloc(enum obj_kind kind, void *p, size_t size);
+/* Count a sock as an orphan (+1) or no longer one (-1). */
+void obj_orphan(long delta);
 /* Free memory from obj_alloc*() of @kind; NULL is allowed. */
 void obj_free(enum obj_kind kind, void *p);
 

@@ -15,9 +15,11 @@ struct list_head {
 		&(name), &(name) \
 	}
 
+/* The ->next stores are WRITE_ONCE, as in the kernel, so that a lockless
+ * "anyone there?" look (wq_has_sleeper()) races with nothing. */
 static inline void INIT_LIST_HEAD(struct list_head *l)
 {
-	l->next = l;
+	WRITE_ONCE(l->next, l);
 	l->prev = l;
 }
 
@@ -27,7 +29,7 @@ static inline void __list_add(struct list_head *n, struct list_head *prev,
 	next->prev = n;
 	n->next = next;
 	n->prev = prev;
-	prev->next = n;
+	WRITE_ONCE(prev->next, n);
 }
 
 static inline void list_add(struct list_head *n, struct list_head *head)
@@ -43,7 +45,7 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head)
 static inline void list_del_init(struct list_head *e)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	WRITE_ONCE(e->prev->next, e->next);
 	INIT_LIST_HEAD(e);
 }
 

@@ -749,26 +749,6 @@ static int unix_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	}
 }
 
-void unix_set_peek_off_fwd(struct sock *sk, int val)
-{
-	if (sk->sk_peek_off >= 0)
-		sk->sk_peek_off += val;
-}
-
-void unix_set_peek_off_bwd(struct sock *sk, int val)
-{
-	if (sk->sk_peek_off >= 0)
-		sk->sk_peek_off = max_t(int, sk->sk_peek_off - val, 0);
-}
-
-static int unix_set_peek_off(struct sock *sk, int val)
-{
-	lock_sock(sk);
-	sk->sk_peek_off = val;
-	release_sock(sk);
-	return 0;
-}
-
 /* ---- credentials and files on skbs ---------------------------------- */
 
 static void unix_destruct_scm(struct sk_buff *skb)
@@ -855,7 +835,7 @@ void unix_scm_recv(struct socket *sock, struct kmsghdr *msg,
 	.socketpair = unix_socketpair, .getname = unix_getname,             \
 	.ioctl = unix_ioctl, .shutdown = unix_shutdown,                     \
 	.setsockopt = sock_no_setsockopt, .getsockopt = sock_no_getsockopt, \
-	.set_peek_off = unix_set_peek_off
+	.set_peek_off = sk_set_peek_off
 
 static const struct proto_ops unix_stream_ops = {
 	UNIX_COMMON_OPS,

@@ -99,8 +99,6 @@ void unix_dgram_disconnected(struct sock *sk, struct sock *other);
 int unix_autobind(struct sock *sk);
 bool unix_may_passcred(const struct sock *sk);
 void unix_copy_addr(struct kmsghdr *msg, struct sock *sk);
-void unix_set_peek_off_fwd(struct sock *sk, int val);
-void unix_set_peek_off_bwd(struct sock *sk, int val);
 /* Attach the sender's credentials and files to @skb. */
 int unix_scm_to_skb(struct scm_cookie *scm, struct sk_buff *skb, bool send_fds);
 void unix_maybe_add_creds(struct sk_buff *skb, const struct sock *sk,

@@ -167,9 +167,9 @@ int unix_dgram_recvmsg(struct socket *sock, struct kmsghdr *msg, size_t size,
 			UNIXCB(skb).fp = NULL;
 			unix_notinflight(scm.fp);
 		}
-		unix_set_peek_off_bwd(sk, (int)skb->len);
+		sk_peek_offset_bwd(sk, (int)skb->len);
 	} else {
-		unix_set_peek_off_fwd(sk, (int)size);
+		sk_peek_offset_fwd(sk, (int)size);
 		if (UNIXCB(skb).fp)
 			scm.fp = scm_fp_dup(UNIXCB(skb).fp);
 	}

@@ -314,7 +314,7 @@ again:
 
 		if (!(flags & MSG_PEEK)) {
 			UNIXCB(skb).consumed += chunk;
-			unix_set_peek_off_bwd(sk, (int)chunk);
+			sk_peek_offset_bwd(sk, (int)chunk);
 			if (UNIXCB(skb).fp) {
 				scm.fp = UNIXCB(skb).fp;
 				UNIXCB(skb).fp = NULL;
@@ -329,7 +329,7 @@ again:
 		} else {
 			if (UNIXCB(skb).fp && !scm.fp)
 				scm.fp = scm_fp_dup(UNIXCB(skb).fp);
-			unix_set_peek_off_fwd(sk, (int)chunk);
+			sk_peek_offset_fwd(sk, (int)chunk);
 			if (UNIXCB(skb).fp)
 				break;
 			skip = 0;

@@ -17,17 +17,10 @@ static bool icmp_has_id_seq(uint8_t type)
 	       type == ICMP_TYPE_TIMESTAMP || type == ICMP_TYPE_TIMESTAMP_REPLY;
 }
 
-int icmp_parse(const uint8_t *buf, size_t len, struct icmp_hdr_info *out)
+int icmp_parse_hdr(const uint8_t *buf, size_t len, struct icmp_hdr_info *out)
 {
-	const uint8_t *q;
-	int err;
-
 	if (len < ICMP_HLEN)
 		return WIRE_ERR_TRUNCATED;
-	/* RFC 792: the checksum covers the whole message; Linux checks it
-	 * in icmp_rcv() before looking at the type. */
-	if (csum_fold(csum_partial(buf, len, 0)) != 0)
-		return WIRE_ERR_CHECKSUM;
 	memset(out, 0, sizeof(*out));
 	out->type = buf[0];
 	out->code = buf[1];
@@ -43,6 +36,21 @@ int icmp_parse(const uint8_t *buf, size_t len, struct icmp_hdr_info *out)
 	} else if (out->type == ICMP_TYPE_REDIRECT) {
 		out->gateway = out->rest;
 	}
+	return WIRE_OK;
+}
+
+int icmp_parse(const uint8_t *buf, size_t len, struct icmp_hdr_info *out)
+{
+	const uint8_t *q;
+	int err;
+
+	if (len < ICMP_HLEN)
+		return WIRE_ERR_TRUNCATED;
+	/* RFC 792: the checksum covers the whole message; Linux checks it
+	 * in icmp_rcv() before looking at the type. */
+	if (csum_fold(csum_partial(buf, len, 0)) != 0)
+		return WIRE_ERR_CHECKSUM;
+	icmp_parse_hdr(buf, len, out);
 	if (!icmp_is_error(out->type))
 		return WIRE_OK;
 	err = ipv4_parse_quoted(buf + ICMP_HLEN, len - ICMP_HLEN, &out->quote);

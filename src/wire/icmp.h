@@ -31,6 +31,10 @@ enum {
 	ICMP_TYPE_PARAMETERPROB = 12,
 	ICMP_TYPE_TIMESTAMP = 13,
 	ICMP_TYPE_TIMESTAMP_REPLY = 14,
+	/* RFC 8335 (PROBE): the identifier is the high half of the second
+	 * word, as in an echo, but parse and emit leave the word in rest */
+	ICMP_TYPE_EXT_ECHO = 42,
+	ICMP_TYPE_EXT_ECHO_REPLY = 43,
 };
 
 /* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1, RFC 1812). */
@@ -104,6 +108,22 @@ static inline bool icmp_is_error(uint8_t type)
  * ipv4_parse_quoted() says of the quote.
  */
 int icmp_parse(const uint8_t *buf, size_t len, struct icmp_hdr_info *out);
+
+/**
+ * icmp_parse_hdr - decode an ICMP header without checking it
+ * @buf: the header (and whatever follows)
+ * @len: bytes available at @buf
+ * @out: filled on WIRE_OK, the quote fields zero
+ *
+ * For headers the stack does not trust or check but has to read: one a
+ * program wrote for a ping socket (whose checksum the stack computes), the
+ * echo an error quotes, or a packet a raw socket's ICMP_FILTER looks at
+ * before anyone verified it (Linux's icmp_filter() reads the type the same
+ * way).
+ *
+ * Return: WIRE_OK, or WIRE_ERR_TRUNCATED below 8 bytes.
+ */
+int icmp_parse_hdr(const uint8_t *buf, size_t len, struct icmp_hdr_info *out);
 
 /**
  * icmp_emit - write an ICMP header and the checksum of the message

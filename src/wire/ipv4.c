@@ -109,6 +109,30 @@ size_t ipv4_emit(const struct ipv4_hdr_info *in, size_t payload_len,
 	return hlen;
 }
 
+int ipv4_complete_raw(uint8_t *buf, size_t len, uint32_t saddr, uint16_t id,
+		      bool *id_used)
+{
+	unsigned int hlen;
+
+	*id_used = false;
+	if (len < IPV4_HLEN)
+		return WIRE_ERR_TRUNCATED;
+	hlen = (buf[0] & 0x0f) * 4u;
+	/* RFC 791 3.1 "IHL": at least 5 words. */
+	if (hlen < IPV4_HLEN || hlen > len)
+		return WIRE_ERR_HDR_LEN;
+	if (wire_get_be32(buf + 12) == 0)
+		wire_put_be32(buf + 12, saddr);
+	wire_put_be16(buf + 2, (uint16_t)len);
+	if (wire_get_be16(buf + 4) == 0) {
+		wire_put_be16(buf + 4, id);
+		*id_used = true;
+	}
+	wire_put_be16(buf + 10, 0);
+	wire_put_be16(buf + 10, csum_fold(csum_partial(buf, hlen, 0)));
+	return WIRE_OK;
+}
+
 void ipv4_decrease_ttl(uint8_t *buf)
 {
 	uint16_t old = wire_get_be16(buf + 8);

@@ -101,6 +101,26 @@ size_t ipv4_emit(const struct ipv4_hdr_info *in, size_t payload_len,
 		 uint8_t *buf, size_t room);
 
 /**
+ * ipv4_complete_raw - finish a header a program wrote itself (IP_HDRINCL)
+ * @buf: the datagram, header first
+ * @len: its length
+ * @saddr: the source to write if the header's is 0.0.0.0 (host order)
+ * @id: the identification to write if the header's is 0
+ * @id_used: set to whether @id was written
+ *
+ * What Linux's raw_send_hdrinc() does to such a header and nothing more:
+ * it writes the total length (@len), the source and the identification
+ * where they are zero, and the checksum.  The version and the other fields
+ * are the program's business.
+ *
+ * Return: WIRE_OK; WIRE_ERR_TRUNCATED if @len < 20; WIRE_ERR_HDR_LEN if
+ * IHL is below 5 (refused since Linux 6.18.34 and 7.0.11) or IHL * 4 >
+ * @len; nothing is written then.
+ */
+int ipv4_complete_raw(uint8_t *buf, size_t len, uint32_t saddr, uint16_t id,
+		      bool *id_used);
+
+/**
  * ipv4_decrease_ttl - decrement the TTL of a parsed header in place
  * @buf: a header ipv4_parse() accepted, TTL above zero
  *

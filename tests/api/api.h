@@ -89,24 +89,31 @@ ssize_t real_write(int fd, const void *buf, size_t len);
 #define epoll_wait	usnet_epoll_wait
 #define epoll_pwait	usnet_epoll_pwait
 #define API_TARGET_NAME "usnet"
-/* AF_INET arrives in parts: IPv4 with UDP first, then TCP, then raw and
- * ping sockets.  A test that needs a part usnet does not have yet runs on
- * the kernel target only, and is enabled here when the part lands. */
-#define API_HAS_INET 1
-#define API_HAS_TCP  0
-#define API_HAS_RAW  0
+/* AF_INET arrives in parts: IPv4 with UDP, TCP, raw and ping sockets are
+ * in; TCP urgent data (MSG_OOB) and AF_PACKET are not yet.  A test that
+ * needs a part usnet does not have runs on the kernel target only, and is
+ * enabled here when the part lands. */
+#define API_HAS_INET	1
+#define API_HAS_TCP	1
+#define API_HAS_RAW	1
+#define API_HAS_TCP_URG 0
+#define API_HAS_PACKET	0
 #else
 #define API_TARGET_NAME "kernel"
 #define API_HAS_INET	1
 #define API_HAS_TCP	1
 #define API_HAS_RAW	1
+#define API_HAS_TCP_URG 1
+#define API_HAS_PACKET	1
 #endif
 
 /* Options for API_TEST of a test that needs AF_INET (IPv4 and UDP), TCP,
  * or raw/ping/packet sockets in usnet. */
-#define API_NEEDS_INET .disabled = !API_HAS_INET
-#define API_NEEDS_TCP  .disabled = !API_HAS_TCP
-#define API_NEEDS_RAW  .disabled = !API_HAS_RAW
+#define API_NEEDS_INET	  .disabled = !API_HAS_INET
+#define API_NEEDS_TCP	  .disabled = !API_HAS_TCP
+#define API_NEEDS_RAW	  .disabled = !API_HAS_RAW
+#define API_NEEDS_TCP_URG .disabled = !API_HAS_TCP_URG
+#define API_NEEDS_PACKET  .disabled = !API_HAS_PACKET
 
 /* Run before and after every test: per-test temporary directory; on the
  * usnet target, teardown closes every descriptor and checks that no

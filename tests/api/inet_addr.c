@@ -141,7 +141,7 @@ API_TEST(inet_addr, unsupported_types_esocktnosupport, API_NEEDS_INET)
  * socket layer rewrites the family to AF_PACKET (an obsolete interface)
  * and the result is a packet socket: SO_DOMAIN AF_PACKET (17), SO_TYPE
  * SOCK_PACKET, SO_PROTOCOL 0.  It needs CAP_NET_RAW: EPERM otherwise. */
-API_TEST(inet_addr, sock_packet_becomes_af_packet, API_NEEDS_RAW)
+API_TEST(inet_addr, sock_packet_becomes_af_packet, API_NEEDS_PACKET)
 {
 	int s = expect_ok(socket(AF_INET, SOCK_PACKET, 0));
 

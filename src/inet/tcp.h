@@ -1,0 +1,197 @@
+/*
+ * tcp.h - TCP (RFC 9293) as Linux does it: the socket (tcp.c), segments in
+ * (tcp_input.c) and out (tcp_output.c), timers (tcp_timer.c), connection
+ * tables and ports (tcp_ipv4.c).
+ *
+ * Sequence numbers are host-order uint32_t compared with before()/after()
+ * (RFC 1982 serial arithmetic).  Every field is under the namespace lock.
+ */
+#ifndef USNET_INET_TCP_H
+#define USNET_INET_TCP_H
+
+#include "core/timer.h"
+#include "inet/inet_sock.h"
+#include "inet/ip.h"
+#include "wire/tcp.h"
+
+/* Linux's constants. */
+#define TCP_RTO_MIN	 (200 * NSEC_PER_MSEC)
+#define TCP_RTO_MAX	 (120 * NSEC_PER_SEC)
+#define TCP_TIMEOUT_INIT (1 * NSEC_PER_SEC)
+#define TCP_DELACK_MAX	 (200 * NSEC_PER_MSEC)
+#define TCP_DELACK_MIN	 (40 * NSEC_PER_MSEC)
+#define TCP_TIMEWAIT_LEN (60 * NSEC_PER_SEC)
+#define TCP_FIN_TIMEOUT_MAX 120 /* s, TCP_LINGER2's ceiling */
+#define TCP_QUICK_ACKS 16 /* Linux's TCP_MAX_QUICKACKS */
+#define TCP_SYNACK_RETRIES 5
+#define TCP_RETRIES2	 15
+#define TCP_INIT_CWND	 10
+#define TCP_WSCALE	 7
+#define TCP_MAX_WINDOW	 (1u << 30)
+
+/* The MSS a device's MTU allows: headers off, and never a datagram over
+ * 65535 bytes (loopback: 65495, as Linux announces). */
+static inline uint32_t tcp_mss_for_mtu(unsigned int mtu)
+{
+	return (mtu > 65535 ? 65535 : mtu) - 40;
+}
+
+static inline bool before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+#define after(a, b) before(b, a)
+
+/* What a queued segment covers (TCP_SKB_CB, in skb->cb after the IPv4
+ * control block). */
+struct tcp_skb_cb {
+	uint32_t seq;
+	uint32_t end_seq;	/* seq + len + SYN + FIN */
+	uint8_t flags;		/* TCPHDR_* */
+	uint8_t sacked;		/* retransmitted */
+	int64_t sent;		/* when last sent, for RTT (Karn: not if
+				 * retransmitted) */
+	uint32_t consumed;	/* receive queue: bytes already read */
+};
+
+#define TCP_SKB_CB(skb)                                                      \
+	((struct tcp_skb_cb *)((skb)->cb + sizeof(struct inet_skb_parm)))
+
+struct tcp_sock {
+	struct inet_sock inet;
+
+	/* send side (RFC 9293 3.3.1) */
+	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, iss;
+	uint32_t write_seq;		/* end of the data queued to send */
+	struct sk_buff *send_head;	/* first unsent skb of the write
+					 * queue (NULL: all sent) */
+	uint32_t mss_cache;		/* what we send */
+	uint32_t rx_opt_mss;		/* what the peer announced */
+	uint8_t snd_wscale, rcv_wscale;
+	bool wscale_ok;
+
+	/* receive side */
+	uint32_t rcv_nxt, rcv_wnd, rcv_wup, irs;
+	struct sk_buff_head out_of_order_queue;
+	uint32_t copied_seq;		/* next byte the reader takes */
+
+	/* congestion control (RFC 5681, NewReno 6582) */
+	uint32_t snd_cwnd, snd_ssthresh, cwnd_cnt;
+	uint32_t dupacks, high_seq;
+	bool in_recovery;
+
+	/* RTT and RTO (RFC 6298) */
+	int64_t srtt, rttvar, rto;	/* ns */
+	int retransmits;		/* of the current segment */
+	int64_t retrans_stamp;		/* first retransmission (timeout) */
+
+	/* timers */
+	struct timer_list retransmit_timer;
+	struct timer_list delack_timer;
+	struct timer_list keepalive_timer; /* also TIME_WAIT */
+	bool ack_pending;
+	unsigned int pending_acks;
+
+	/* options */
+	bool nodelay, cork;
+	unsigned int user_mss;
+	int keepidle, keepintvl, keepcnt; /* seconds, count */
+	unsigned int user_timeout;	  /* ms */
+	int syncnt;			  /* 0: ipv4.tcp_syn_retries */
+	int linger2;			  /* s; 0: sysctl, <0: none */
+	int notsent_lowat;
+	int window_clamp;
+	int fastopen_qlen;
+	uint8_t defer_accept;		  /* SYN-ACK retransmissions */
+	bool defer_pending;		  /* made, waiting for data */
+	bool pingpong;			  /* TCP_QUICKACK 0: delay ACKs */
+	unsigned int quick_acks;	  /* segments still ACKed at once */
+	char ca_name[16];		  /* TCP_CONGESTION as set */
+
+	/* listening: made connections waiting for accept(), and the
+	 * half-open ones */
+	struct sk_buff_head accept_queue; /* skbs pointing at child socks */
+	unsigned int syn_queue_len;
+	struct sock *parent;		  /* a child not yet accepted */
+
+	/* the namespace's connection list (tcp_ipv4.c) */
+	struct list_head conn_node;
+	bool orphan_counted;
+
+	/* statistics for TCP_INFO */
+	uint64_t bytes_acked, bytes_received;
+	uint32_t segs_out, segs_in;
+	uint32_t total_retrans;
+};
+
+static inline struct tcp_sock *tcp_sk(const struct sock *sk)
+{
+	return (struct tcp_sock *)sk;
+}
+
+extern struct proto tcp_prot;
+extern const struct proto_ops inet_stream_ops;
+
+/* tcp_ipv4.c */
+int tcp_net_init(struct net *net);
+void tcp_net_exit(struct net *net);
+void tcp_init(void);
+int tcp_get_port(struct sock *sk, unsigned short snum);
+void tcp_unhash(struct sock *sk);
+void tcp_hash_conn(struct sock *sk);
+void tcp_bind_inherit(struct sock *sk);
+struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
+			uint32_t daddr, uint16_t dport);
+uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
+		 uint16_t sport, uint16_t dport);
+void tcp_set_state(struct sock *sk, int state);
+/* The sock is closed for good: off every table; drop the protocol's
+ * reference (lock held). */
+void tcp_done(struct sock *sk);
+
+/* tcp_output.c */
+int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void tcp_write_xmit(struct sock *sk, bool push);
+void tcp_send_ack(struct sock *sk);
+void tcp_send_delayed_ack(struct sock *sk);
+int tcp_connect(struct sock *sk);
+void tcp_send_synack(struct sock *sk);
+void tcp_send_fin(struct sock *sk);
+void tcp_send_active_reset(struct sock *sk);
+void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
+		       const struct tcp_hdr_info *th);
+void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+uint32_t tcp_receive_window(const struct tcp_sock *tp);
+uint32_t tcp_select_window(struct sock *sk);
+uint32_t tcp_win_from_space(const struct sock *sk, int space);
+void tcp_init_xmit_timers(struct sock *sk);
+unsigned int tcp_current_mss(struct sock *sk);
+
+/* tcp_input.c */
+void tcp_v4_rcv(struct net *net, struct sk_buff *skb);
+void tcp_listen_stop(struct sock *lsk);
+/* A listener's child is made: on to the accept queue. */
+void tcp_child_established(struct sock *child);
+
+/* tcp_ipv4.c */
+void tcp_reset_children(struct sock *lsk);
+
+/* tcp_timer.c */
+void tcp_reset_xmit_timer(struct sock *sk);
+void tcp_clear_xmit_timers(struct sock *sk);
+void tcp_time_wait(struct sock *sk);
+
+/* tcp.c */
+void tcp_write_queue_purge(struct sock *sk);
+/* How long an orphan stays in FIN_WAIT2, ms (TCP_LINGER2; -1: not). */
+int tcp_fin_time(const struct sock *sk);
+/* The seconds TCP_DEFER_ACCEPT's count of retransmissions takes. */
+int tcp_defer_secs(uint8_t retrans);
+/* SYN retransmissions before connect() gives up (TCP_SYNCNT). */
+int tcp_syn_retries(const struct sock *sk);
+/* An accepted socket starts with its listener's options. */
+void tcp_inherit_options(struct tcp_sock *child, const struct tcp_sock *parent);
+void tcp_reset(struct sock *sk, int err);
+
+#endif

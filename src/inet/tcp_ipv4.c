@@ -1,0 +1,238 @@
+/*
+ * tcp_ipv4.c - the TCP tables of a namespace: bound ports (with Linux's
+ * bind-conflict rules), connections by 4-tuple, listeners by port; initial
+ * sequence numbers (RFC 6528) and the state changes that move a sock
+ * between tables.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "inet/netns_ipv4.h"
+#include "inet/tcp.h"
+#include "lib/alloc.h"
+#include "lib/clock.h"
+
+struct tcp_table {
+	struct list_head binds;	/* inet_sock.bind_node: every bound sock */
+	struct list_head conns;	/* tcp_sock.conn_node: with a 4-tuple */
+	uint64_t isn_secret[2];
+};
+
+static struct tcp_table *tcp_table(struct net *net)
+{
+	return net_ipv4(net)->tcp;
+}
+
+int tcp_net_init(struct net *net)
+{
+	struct tcp_table *t = obj_alloc(OBJ_OTHER, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&t->binds);
+	INIT_LIST_HEAD(&t->conns);
+	t->isn_secret[0] = ((uint64_t)net_random_u32(net) << 32) |
+			   net_random_u32(net);
+	t->isn_secret[1] = ((uint64_t)net_random_u32(net) << 32) |
+			   net_random_u32(net);
+	net_ipv4(net)->tcp = t;
+	return 0;
+}
+
+/* A listener is going away: the connections it had not yet queued for
+ * accept() (handshake under way, or waiting for data with
+ * TCP_DEFER_ACCEPT) are reset. */
+void tcp_reset_children(struct sock *lsk)
+{
+	struct tcp_table *t = tcp_table(sock_net(lsk));
+	struct tcp_sock *tp, *next;
+
+	list_for_each_entry_safe(tp, next, &t->conns, conn_node) {
+		struct sock *child = &tp->inet.sk;
+
+		if (tp->parent != lsk)
+			continue;
+		tp->parent = NULL;
+		tcp_send_active_reset(child);
+		tcp_done(child);
+	}
+	tcp_sk(lsk)->syn_queue_len = 0;
+}
+
+void tcp_net_exit(struct net *net)
+{
+	obj_free(OBJ_OTHER, tcp_table(net));
+}
+
+/* ---- ports --------------------------------------------------------------- */
+
+/*
+ * Linux's inet_bind_conflict(): two socks on one port conflict when their
+ * addresses overlap, unless both have SO_REUSEADDR and the old one is not
+ * listening, or both SO_REUSEPORT with the same owner.  A connection in
+ * TIME_WAIT keeps the SO_REUSEADDR of its socket (accepted sockets inherit
+ * the listener's), so both must have it there too.
+ */
+static bool tcp_bind_conflict(const struct sock *sk, const struct sock *sk2)
+{
+	const struct inet_sock *a = inet_sk(sk), *b = inet_sk(sk2);
+
+	if (a->inet_rcv_saddr && b->inet_rcv_saddr &&
+	    a->inet_rcv_saddr != b->inet_rcv_saddr)
+		return false;
+	if (sk->sk_bound_dev_if && sk2->sk_bound_dev_if &&
+	    sk->sk_bound_dev_if != sk2->sk_bound_dev_if)
+		return false;
+	if (sk->sk_reuse && sk2->sk_reuse && sk2->sk_state != TCP_LISTEN)
+		return false;
+	if (sk->sk_reuseport && sk2->sk_reuseport &&
+	    sk->sk_uid == sk2->sk_uid)
+		return false;
+	return true;
+}
+
+static bool tcp_port_used(struct net *net, const struct sock *sk,
+			  unsigned short port, bool any_use)
+{
+	struct inet_sock *other;
+
+	list_for_each_entry(other, &tcp_table(net)->binds, bind_node)
+		if (&other->sk != sk && other->inet_num == port &&
+		    (any_use || tcp_bind_conflict(sk, &other->sk)))
+			return true;
+	return false;
+}
+
+int tcp_get_port(struct sock *sk, unsigned short snum)
+{
+	struct net *net = sock_net(sk);
+	struct netns_ipv4 *ipv4 = net_ipv4(net);
+
+	if (!snum) {
+		/* An ephemeral port no TCP sock uses (RFC 6056 alg. 1). */
+		int low = ipv4->sysctl_ip_local_port_range[0];
+		int high = ipv4->sysctl_ip_local_port_range[1];
+		unsigned int range = (unsigned int)(high - low) + 1;
+		unsigned int first = net_random_u32(net) % range;
+
+		for (unsigned int i = 0; i < range; i++) {
+			unsigned short p =
+				(unsigned short)(low + (first + i) % range);
+
+			if (!tcp_port_used(net, sk, p, true)) {
+				snum = p;
+				break;
+			}
+		}
+		if (!snum)
+			return -EADDRINUSE;
+	} else if (tcp_port_used(net, sk, snum, false)) {
+		return -EADDRINUSE;
+	}
+	inet_sk(sk)->inet_num = snum;
+	list_add_tail(&inet_sk(sk)->bind_node, &tcp_table(net)->binds);
+	return 0;
+}
+
+/* A listener's child shares its port (Linux's inet_inherit_port()). */
+void tcp_bind_inherit(struct sock *sk)
+{
+	list_add_tail(&inet_sk(sk)->bind_node,
+		      &tcp_table(sock_net(sk))->binds);
+}
+
+/* Off every table; the conns table's reference is dropped. */
+void tcp_unhash(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (!list_empty(&inet->bind_node)) {
+		list_del_init(&inet->bind_node);
+		inet->inet_num = 0;
+	}
+	if (!list_empty(&tp->conn_node)) {
+		list_del_init(&tp->conn_node);
+		sock_put(sk);
+	}
+}
+
+/* Enter the connection table (holding a reference on the sock). */
+void tcp_hash_conn(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (list_empty(&tp->conn_node)) {
+		sock_hold(sk);
+		list_add_tail(&tp->conn_node, &tcp_table(sock_net(sk))->conns);
+	}
+}
+
+/*
+ * The sock a segment from saddr:sport to daddr:dport is for (Linux's
+ * __inet_lookup): a connection with that 4-tuple, else a listener on the
+ * port, one bound to the exact address first.  Addresses and ports in
+ * network order.
+ */
+struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
+			uint32_t daddr, uint16_t dport)
+{
+	struct tcp_table *t = tcp_table(net);
+	struct inet_sock *inet;
+	struct tcp_sock *tp;
+	struct sock *any = NULL;
+
+	list_for_each_entry(tp, &t->conns, conn_node) {
+		inet = &tp->inet;
+		if (inet->inet_sport == dport && inet->inet_dport == sport &&
+		    inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr)
+			return &inet->sk;
+	}
+	list_for_each_entry(inet, &t->binds, bind_node) {
+		if (inet->sk.sk_state != TCP_LISTEN ||
+		    inet->inet_num != ntohs(dport))
+			continue;
+		if (inet->inet_rcv_saddr == daddr)
+			return &inet->sk;
+		if (!inet->inet_rcv_saddr && !any)
+			any = &inet->sk;
+	}
+	return any;
+}
+
+/* RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. */
+uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
+		 uint16_t sport, uint16_t dport)
+{
+	const uint64_t *k = tcp_table(net)->isn_secret;
+	uint64_t h = k[0] ^ ((uint64_t)saddr << 32 | daddr);
+
+	h ^= (uint64_t)sport << 16 | dport;
+	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull ^ k[1];
+	h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h + (uint32_t)(clock_now_ns() / 4000);
+}
+
+void tcp_set_state(struct sock *sk, int state)
+{
+	/* A new connection starts in quick-ACK mode (Linux's
+	 * tcp_init_transfer()): its first segments are acknowledged at once,
+	 * so that a request or a slow-start burst does not wait for the
+	 * delayed-ACK timer. */
+	if (state == TCP_ESTABLISHED && sk->sk_state != TCP_ESTABLISHED)
+		tcp_sk(sk)->quick_acks = TCP_QUICK_ACKS;
+	sk->sk_state = (unsigned char)state;
+}
+
+/* Linux's tcp_done(): the connection is over. */
+void tcp_done(struct sock *sk)
+{
+	tcp_set_state(sk, TCP_CLOSE);
+	tcp_clear_xmit_timers(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	/* Last: this may drop the last reference of an orphan. */
+	tcp_unhash(sk);
+}

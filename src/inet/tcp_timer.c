@@ -1,0 +1,113 @@
+/*
+ * tcp_timer.c - retransmission (RFC 6298: Karn, exponential backoff,
+ * Linux's 200 ms floor and tcp_retries2), delayed ACKs, and TIME_WAIT.
+ */
+#include <errno.h>
+
+#include "inet/tcp.h"
+#include "lib/clock.h"
+
+void tcp_reset_xmit_timer(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	mod_timer(&tp->retransmit_timer, clock_now_ns() + tp->rto);
+}
+
+void tcp_clear_xmit_timers(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	del_timer(&tp->retransmit_timer);
+	del_timer(&tp->delack_timer);
+	del_timer(&tp->keepalive_timer);
+}
+
+/* The peer stopped answering: the connection dies with ETIMEDOUT (or
+ * the error an ICMP message left, RFC 1122 4.2.3.9). */
+static void tcp_write_err(struct sock *sk)
+{
+	tcp_reset(sk, sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT);
+}
+
+static void tcp_retransmit_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock,
+					   retransmit_timer);
+	struct sock *sk = &tp->inet.sk;
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	int limit;
+
+	if (!skb || (tp->snd_una == tp->snd_nxt && tp->snd_wnd))
+		return;
+	limit = (sk->sk_state == TCP_SYN_SENT) ? tcp_syn_retries(sk) :
+		(sk->sk_state == TCP_SYN_RECV) ? TCP_SYNACK_RETRIES :
+						 TCP_RETRIES2;
+	if (tp->user_timeout && tp->retrans_stamp &&
+	    clock_now_ns() - tp->retrans_stamp >=
+		    (int64_t)tp->user_timeout * NSEC_PER_MSEC) {
+		tcp_write_err(sk);
+		return;
+	}
+	if (tp->retransmits >= limit) {
+		tcp_write_err(sk);
+		return;
+	}
+	if (!tp->retransmits)
+		tp->retrans_stamp = clock_now_ns();
+	/* RFC 5681 3.1: a timeout restarts slow start. */
+	if (tp->snd_una != tp->snd_nxt) {
+		uint32_t flight = (tp->snd_nxt - tp->snd_una) / tp->mss_cache;
+
+		tp->snd_ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+		tp->snd_cwnd = 1;
+		tp->in_recovery = false;
+		tp->dupacks = 0;
+	}
+	tcp_retransmit_skb(sk, skb);
+	if (tp->snd_nxt == tp->snd_una)
+		tp->snd_nxt = TCP_SKB_CB(skb)->end_seq; /* a window probe */
+	tp->retransmits++;
+	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
+	tcp_reset_xmit_timer(sk);
+}
+
+static void tcp_delack_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock, delack_timer);
+
+	if (tp->ack_pending)
+		tcp_send_ack(&tp->inet.sk);
+}
+
+/* TIME_WAIT ends (RFC 9293 3.10.8: 2 MSL; Linux: 60 s). */
+static void tcp_keepalive_timer(struct timer_list *t)
+{
+	struct tcp_sock *tp = container_of(t, struct tcp_sock,
+					   keepalive_timer);
+	struct sock *sk = &tp->inet.sk;
+
+	if (tp->defer_pending)
+		tcp_child_established(sk);
+	else if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_FIN_WAIT2)
+		tcp_done(sk);
+}
+
+void tcp_init_xmit_timers(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	timer_setup(&tp->retransmit_timer, sock_net(sk), tcp_retransmit_timer);
+	timer_setup(&tp->delack_timer, sock_net(sk), tcp_delack_timer);
+	timer_setup(&tp->keepalive_timer, sock_net(sk), tcp_keepalive_timer);
+}
+
+void tcp_time_wait(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_set_state(sk, TCP_TIME_WAIT);
+	del_timer(&tp->retransmit_timer);
+	mod_timer(&tp->keepalive_timer, clock_now_ns() + TCP_TIMEWAIT_LEN);
+	sk->sk_state_change(sk);
+}
