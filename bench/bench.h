@@ -86,6 +86,17 @@ int bench_unix_rr(const struct bench_ops *ops, const struct bench_params *p,
 		  struct bench_result *res);
 int bench_udp_pps(const struct bench_ops *ops, const struct bench_params *p,
 		  struct bench_result *res);
+int bench_tcp_stream(const struct bench_ops *ops, const struct bench_params *p,
+		     struct bench_result *res);
+int bench_tcp_rr(const struct bench_ops *ops, const struct bench_params *p,
+		 struct bench_result *res);
+int bench_tcp_crr(const struct bench_ops *ops, const struct bench_params *p,
+		  struct bench_result *res);
+
+struct sockaddr_in;
+/* A TCP listener on 127.0.0.1 at a port of the target's choice, written
+ * to *@addr; -1 with errno on failure. */
+int bench_tcp_listener(const struct bench_ops *ops, struct sockaddr_in *addr);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 int64_t bench_now_ns(void);

@@ -1,12 +1,16 @@
 /*
- * unix_rows.c - the AF_UNIX rows of usnet-bench: stream throughput with
- * 64 KiB writes (unix_stream) and 1-byte ping-pong round trips (unix_rr),
- * each between two threads of this process over a SOCK_STREAM socketpair.
+ * unix_rows.c - the stream rows of usnet-bench: throughput with 64 KiB
+ * writes (unix_stream, tcp_stream) and 1-byte ping-pong round trips
+ * (unix_rr, tcp_rr), each between two threads of this process over a
+ * connected pair: an AF_UNIX socketpair, or a TCP connection over
+ * 127.0.0.1 (with TCP_NODELAY, as request/response programs set it).
  *
- * Both are written once against struct bench_ops and so measure the
+ * All are written once against struct bench_ops and so measure the
  * kernel and usnet with the same code.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +79,68 @@ static int stream_verify(const uint8_t *p, size_t n, uint64_t off,
 	return 0;
 }
 
+/* A TCP listener on 127.0.0.1 with a kernel-chosen port, in *@addr. */
+int bench_tcp_listener(const struct bench_ops *ops, struct sockaddr_in *addr)
+{
+	socklen_t alen = sizeof(*addr);
+	int one = 1;
+	int l = ops->socket(AF_INET, SOCK_STREAM, 0);
+
+	if (l < 0)
+		return -1;
+	*addr = (struct sockaddr_in){
+		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)
+	};
+	if (ops->setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    ops->bind(l, (struct sockaddr *)addr, sizeof(*addr)) ||
+	    ops->getsockname(l, (struct sockaddr *)addr, &alen) ||
+	    ops->listen(l, 128)) {
+		int err = errno;
+
+		ops->close(l);
+		errno = err;
+		return -1;
+	}
+	return l;
+}
+
+/* Two connected stream sockets of @family (AF_UNIX or AF_INET). */
+static int stream_pair(const struct bench_ops *ops, int family, bool nodelay,
+		       int sv[2])
+{
+	struct sockaddr_in addr;
+	int one = 1, l, err;
+
+	if (family == AF_UNIX)
+		return ops->socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	l = bench_tcp_listener(ops, &addr);
+	if (l < 0)
+		return -1;
+	sv[0] = ops->socket(AF_INET, SOCK_STREAM, 0);
+	sv[1] = -1;
+	if (sv[0] >= 0 &&
+	    ops->connect(sv[0], (struct sockaddr *)&addr, sizeof(addr)) == 0)
+		sv[1] = ops->accept(l, NULL, NULL);
+	err = errno;
+	ops->close(l);
+	if (sv[1] >= 0 && nodelay &&
+	    (ops->setsockopt(sv[0], IPPROTO_TCP, TCP_NODELAY, &one,
+			     sizeof(one)) ||
+	     ops->setsockopt(sv[1], IPPROTO_TCP, TCP_NODELAY, &one,
+			     sizeof(one)))) {
+		err = errno;
+		ops->close(sv[1]);
+		sv[1] = -1;
+	}
+	if (sv[1] < 0) {
+		if (sv[0] >= 0)
+			ops->close(sv[0]);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 struct stream_writer {
 	const struct bench_ops *ops;
 	int fd;
@@ -128,8 +194,8 @@ out:
 	return NULL;
 }
 
-int bench_unix_stream(const struct bench_ops *ops, const struct bench_params *p,
-		      struct bench_result *res)
+static int stream_run(const struct bench_ops *ops, const struct bench_params *p,
+		      struct bench_result *res, int family)
 {
 	struct stream_writer w = { .ops = ops, .run_ns = p->run_ns };
 	pthread_barrier_t start;
@@ -143,9 +209,9 @@ int bench_unix_stream(const struct bench_ops *ops, const struct bench_params *p,
 	buf = malloc(STREAM_CHUNK);
 	if (!buf)
 		return bench_fail(res, false, "out of memory");
-	if (ops->socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+	if (stream_pair(ops, family, false, sv) < 0) {
 		free(buf);
-		return bench_fail(res, true, "socketpair");
+		return bench_fail(res, true, "connected pair");
 	}
 	pthread_barrier_init(&start, NULL, 2);
 	w.fd = sv[0];
@@ -270,8 +336,8 @@ static int rr_once(const struct bench_ops *ops, int fd, uint8_t out,
 	return 0;
 }
 
-int bench_unix_rr(const struct bench_ops *ops, const struct bench_params *p,
-		  struct bench_result *res)
+static int rr_run(const struct bench_ops *ops, const struct bench_params *p,
+		  struct bench_result *res, int family)
 {
 	struct rr_responder r = { .ops = ops };
 	pthread_barrier_t start;
@@ -284,9 +350,9 @@ int bench_unix_rr(const struct bench_ops *ops, const struct bench_params *p,
 	samples = malloc(RR_MAX_SAMPLES * sizeof(*samples));
 	if (!samples)
 		return bench_fail(res, false, "out of memory");
-	if (ops->socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+	if (stream_pair(ops, family, true, sv) < 0) {
 		free(samples);
-		return bench_fail(res, true, "socketpair");
+		return bench_fail(res, true, "connected pair");
 	}
 	pthread_barrier_init(&start, NULL, 2);
 	r.fd = sv[1];
@@ -331,4 +397,28 @@ int bench_unix_rr(const struct bench_ops *ops, const struct bench_params *p,
 	 * care about their order. */
 	res->value = bench_median(samples, n);
 	return 0;
+}
+
+int bench_unix_stream(const struct bench_ops *ops, const struct bench_params *p,
+		      struct bench_result *res)
+{
+	return stream_run(ops, p, res, AF_UNIX);
+}
+
+int bench_tcp_stream(const struct bench_ops *ops, const struct bench_params *p,
+		     struct bench_result *res)
+{
+	return stream_run(ops, p, res, AF_INET);
+}
+
+int bench_unix_rr(const struct bench_ops *ops, const struct bench_params *p,
+		  struct bench_result *res)
+{
+	return rr_run(ops, p, res, AF_UNIX);
+}
+
+int bench_tcp_rr(const struct bench_ops *ops, const struct bench_params *p,
+		 struct bench_result *res)
+{
+	return rr_run(ops, p, res, AF_INET);
 }

@@ -232,8 +232,9 @@ static int raw_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 		goto out;
 	type = inet_addr_type(sock_net(sk), sin->sin_addr.s_addr);
 	err = -EADDRNOTAVAIL;
-	if (!inet_nonlocal_ok(inet) && sin->sin_addr.s_addr != htonl(INADDR_ANY) &&
-	    type != RTN_LOCAL && type != RTN_MULTICAST && type != RTN_BROADCAST)
+	if (!inet_nonlocal_ok(inet) &&
+	    sin->sin_addr.s_addr != htonl(INADDR_ANY) && type != RTN_LOCAL &&
+	    type != RTN_MULTICAST && type != RTN_BROADCAST)
 		goto out;
 	inet->inet_rcv_saddr = inet->inet_saddr = sin->sin_addr.s_addr;
 	if (type == RTN_MULTICAST || type == RTN_BROADCAST)

@@ -180,8 +180,8 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 		return -EINVAL;
 	if (sin->sin_family != AF_INET)
 		return -EAFNOSUPPORT;
-	err = ip_route_output(net, daddr, inet->inet_saddr,
-			      sk->sk_bound_dev_if, &rt);
+	err = ip_route_output(net, daddr, inet->inet_saddr, sk->sk_bound_dev_if,
+			      &rt);
 	if (err)
 		return err;
 	if (rt.type == RTN_BROADCAST || rt.type == RTN_MULTICAST ||
@@ -426,8 +426,7 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		goto out_err;
 	}
 	if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
-	    (sk->sk_state != TCP_ESTABLISHED &&
-	     sk->sk_state != TCP_CLOSE_WAIT))
+	    (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_CLOSE_WAIT))
 		goto out_err;
 	while (copied < size) {
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
@@ -451,7 +450,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 				if (err)
 					goto out;
 				err = -EPIPE;
-				if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+				if (sk->sk_err ||
+				    (sk->sk_shutdown & SEND_SHUTDOWN))
 					goto out;
 			}
 			skb = alloc_skb(min_t(size_t, mss,
@@ -515,7 +515,8 @@ static void tcp_cleanup_rbuf(struct sock *sk)
 	/* As Linux's __tcp_cleanup_rbuf(): the announced window fell to
 	 * half the largest or less, and reading has doubled it (a closed
 	 * window reopens at once). */
-	if (2 * announced <= full && space > announced && space >= 2 * announced)
+	if (2 * announced <= full && space > announced &&
+	    space >= 2 * announced)
 		tcp_send_ack(sk);
 }
 
@@ -551,8 +552,8 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 			size_t avail = 0, skip = peek;
 
 			skb_queue_walk(&sk->sk_receive_queue, skb) {
-				size_t left = skb->len -
-					      TCP_SKB_CB(skb)->consumed;
+				size_t left =
+					skb->len - TCP_SKB_CB(skb)->consumed;
 
 				if (skip >= left) {
 					skip -= left;
@@ -844,7 +845,8 @@ static int tcp_set_window_clamp(struct sock *sk, int val)
 		tp->window_clamp = 0;
 		return 0;
 	}
-	tp->window_clamp = val < SOCK_MIN_RCVBUF / 2 ? SOCK_MIN_RCVBUF / 2 : val;
+	tp->window_clamp = val < SOCK_MIN_RCVBUF / 2 ? SOCK_MIN_RCVBUF / 2 :
+						       val;
 	return 0;
 }
 
@@ -909,7 +911,8 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 			tp->syncnt = val;
 		break;
 	case TCP_LINGER2:
-		tp->linger2 = val < 0 ? -1 : min_t(int, val, TCP_FIN_TIMEOUT_MAX);
+		tp->linger2 = val < 0 ? -1 :
+					min_t(int, val, TCP_FIN_TIMEOUT_MAX);
 		break;
 	case TCP_USER_TIMEOUT:
 		if (val < 0)
@@ -931,8 +934,8 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_FASTOPEN:
 		/* Stored for a listener; usnet does not do TFO (yet). */
-		if (val >= 0 && (sk->sk_state == TCP_CLOSE ||
-				 sk->sk_state == TCP_LISTEN))
+		if (val >= 0 &&
+		    (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN))
 			tp->fastopen_qlen = val;
 		else
 			err = -EINVAL;
@@ -988,13 +991,13 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 	ext->bytes_received = tp->bytes_received;
 	ext->segs_out = tp->segs_out;
 	ext->segs_in = tp->segs_in;
-	info->tcpi_unacked = (tp->snd_nxt - tp->snd_una + tp->mss_cache - 1) /
-			     tp->mss_cache;
+	info->tcpi_unacked =
+		(tp->snd_nxt - tp->snd_una + tp->mss_cache - 1) / tp->mss_cache;
 	info->tcpi_rcv_space = tp->rcv_wnd;
 }
 
-static int tcp_getsockopt(struct sock *sk, int level, int optname,
-			  void *optval, int *optlen)
+static int tcp_getsockopt(struct sock *sk, int level, int optname, void *optval,
+			  int *optlen)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	int len = *optlen, val;

@@ -15,19 +15,19 @@
 #include "wire/tcp.h"
 
 /* Linux's constants. */
-#define TCP_RTO_MIN	 (200 * NSEC_PER_MSEC)
-#define TCP_RTO_MAX	 (120 * NSEC_PER_SEC)
-#define TCP_TIMEOUT_INIT (1 * NSEC_PER_SEC)
-#define TCP_DELACK_MAX	 (200 * NSEC_PER_MSEC)
-#define TCP_DELACK_MIN	 (40 * NSEC_PER_MSEC)
-#define TCP_TIMEWAIT_LEN (60 * NSEC_PER_SEC)
+#define TCP_RTO_MIN	    (200 * NSEC_PER_MSEC)
+#define TCP_RTO_MAX	    (120 * NSEC_PER_SEC)
+#define TCP_TIMEOUT_INIT    (1 * NSEC_PER_SEC)
+#define TCP_DELACK_MAX	    (200 * NSEC_PER_MSEC)
+#define TCP_DELACK_MIN	    (40 * NSEC_PER_MSEC)
+#define TCP_TIMEWAIT_LEN    (60 * NSEC_PER_SEC)
 #define TCP_FIN_TIMEOUT_MAX 120 /* s, TCP_LINGER2's ceiling */
-#define TCP_QUICK_ACKS 16 /* Linux's TCP_MAX_QUICKACKS */
-#define TCP_SYNACK_RETRIES 5
-#define TCP_RETRIES2	 15
-#define TCP_INIT_CWND	 10
-#define TCP_WSCALE	 7
-#define TCP_MAX_WINDOW	 (1u << 30)
+#define TCP_QUICK_ACKS	    16	/* Linux's TCP_MAX_QUICKACKS */
+#define TCP_SYNACK_RETRIES  5
+#define TCP_RETRIES2	    15
+#define TCP_INIT_CWND	    10
+#define TCP_WSCALE	    7
+#define TCP_MAX_WINDOW	    (1u << 30)
 
 /* The MSS a device's MTU allows: headers off, and never a datagram over
  * 65535 bytes (loopback: 65495, as Linux announces). */
@@ -47,15 +47,15 @@ static inline bool before(uint32_t a, uint32_t b)
  * control block). */
 struct tcp_skb_cb {
 	uint32_t seq;
-	uint32_t end_seq;	/* seq + len + SYN + FIN */
-	uint8_t flags;		/* TCPHDR_* */
-	uint8_t sacked;		/* retransmitted */
-	int64_t sent;		/* when last sent, for RTT (Karn: not if
+	uint32_t end_seq;  /* seq + len + SYN + FIN */
+	uint8_t flags;	   /* TCPHDR_* */
+	uint8_t sacked;	   /* retransmitted */
+	int64_t sent;	   /* when last sent, for RTT (Karn: not if
 				 * retransmitted) */
-	uint32_t consumed;	/* receive queue: bytes already read */
+	uint32_t consumed; /* receive queue: bytes already read */
 };
 
-#define TCP_SKB_CB(skb)                                                      \
+#define TCP_SKB_CB(skb) \
 	((struct tcp_skb_cb *)((skb)->cb + sizeof(struct inet_skb_parm)))
 
 struct tcp_sock {
@@ -63,18 +63,18 @@ struct tcp_sock {
 
 	/* send side (RFC 9293 3.3.1) */
 	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, iss;
-	uint32_t write_seq;		/* end of the data queued to send */
-	struct sk_buff *send_head;	/* first unsent skb of the write
+	uint32_t write_seq;	   /* end of the data queued to send */
+	struct sk_buff *send_head; /* first unsent skb of the write
 					 * queue (NULL: all sent) */
-	uint32_t mss_cache;		/* what we send */
-	uint32_t rx_opt_mss;		/* what the peer announced */
+	uint32_t mss_cache;	   /* what we send */
+	uint32_t rx_opt_mss;	   /* what the peer announced */
 	uint8_t snd_wscale, rcv_wscale;
 	bool wscale_ok;
 
 	/* receive side */
 	uint32_t rcv_nxt, rcv_wnd, rcv_wup, irs;
 	struct sk_buff_head out_of_order_queue;
-	uint32_t copied_seq;		/* next byte the reader takes */
+	uint32_t copied_seq; /* next byte the reader takes */
 
 	/* congestion control (RFC 5681, NewReno 6582) */
 	uint32_t snd_cwnd, snd_ssthresh, cwnd_cnt;
@@ -82,9 +82,9 @@ struct tcp_sock {
 	bool in_recovery;
 
 	/* RTT and RTO (RFC 6298) */
-	int64_t srtt, rttvar, rto;	/* ns */
-	int retransmits;		/* of the current segment */
-	int64_t retrans_stamp;		/* first retransmission (timeout) */
+	int64_t srtt, rttvar, rto; /* ns */
+	int retransmits;	   /* of the current segment */
+	int64_t retrans_stamp;	   /* first retransmission (timeout) */
 
 	/* timers */
 	struct timer_list retransmit_timer;
@@ -103,17 +103,17 @@ struct tcp_sock {
 	int notsent_lowat;
 	int window_clamp;
 	int fastopen_qlen;
-	uint8_t defer_accept;		  /* SYN-ACK retransmissions */
-	bool defer_pending;		  /* made, waiting for data */
-	bool pingpong;			  /* TCP_QUICKACK 0: delay ACKs */
-	unsigned int quick_acks;	  /* segments still ACKed at once */
-	char ca_name[16];		  /* TCP_CONGESTION as set */
+	uint8_t defer_accept;	 /* SYN-ACK retransmissions */
+	bool defer_pending;	 /* made, waiting for data */
+	bool pingpong;		 /* TCP_QUICKACK 0: delay ACKs */
+	unsigned int quick_acks; /* segments still ACKed at once */
+	char ca_name[16];	 /* TCP_CONGESTION as set */
 
 	/* listening: made connections waiting for accept(), and the
 	 * half-open ones */
 	struct sk_buff_head accept_queue; /* skbs pointing at child socks */
 	unsigned int syn_queue_len;
-	struct sock *parent;		  /* a child not yet accepted */
+	struct sock *parent; /* a child not yet accepted */
 
 	/* the namespace's connection list (tcp_ipv4.c) */
 	struct list_head conn_node;

@@ -77,8 +77,8 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		    uint32_t seq, size_t len)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	uint32_t ack = th->ack_seq, wnd = (uint32_t)th->window
-					  << tp->snd_wscale;
+	uint32_t ack = th->ack_seq,
+		 wnd = (uint32_t)th->window << tp->snd_wscale;
 
 	if (after(ack, tp->snd_nxt)) {
 		tcp_send_ack(sk); /* acks what we never sent */
@@ -97,8 +97,8 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		/* RFC 5681 2: a duplicate ACK with data in flight. */
 		if (!len && tp->snd_una != tp->snd_nxt && !tp->in_recovery &&
 		    ++tp->dupacks == 3) {
-			uint32_t flight = (tp->snd_nxt - tp->snd_una) /
-					  tp->mss_cache;
+			uint32_t flight =
+				(tp->snd_nxt - tp->snd_una) / tp->mss_cache;
 
 			tp->snd_ssthresh = flight / 2 > 2 ? flight / 2 : 2;
 			tp->snd_cwnd = tp->snd_ssthresh + 3;
@@ -460,11 +460,12 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 			/* TCP_DEFER_ACCEPT: accept() gets it with its first
 			 * data, or when the time is up. */
 			tp->defer_pending = true;
-			mod_timer(&tp->keepalive_timer,
-				  clock_now_ns() +
-					  tcp_defer_secs(tcp_sk(tp->parent)
-								 ->defer_accept) *
-						  NSEC_PER_SEC);
+			mod_timer(
+				&tp->keepalive_timer,
+				clock_now_ns() +
+					tcp_defer_secs(tcp_sk(tp->parent)
+							       ->defer_accept) *
+						NSEC_PER_SEC);
 		} else {
 			tcp_child_established(sk);
 		}
@@ -486,9 +487,9 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 			goto drop;
 	}
 	/* seventh: the data, in the states that still take it */
-	if (len && (sk->sk_state == TCP_ESTABLISHED ||
-		    sk->sk_state == TCP_FIN_WAIT1 ||
-		    sk->sk_state == TCP_FIN_WAIT2)) {
+	if (len &&
+	    (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_FIN_WAIT1 ||
+	     sk->sk_state == TCP_FIN_WAIT2)) {
 		struct sk_buff *data = skb;
 
 		if (sk->sk_state != TCP_ESTABLISHED &&

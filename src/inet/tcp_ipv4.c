@@ -12,11 +12,34 @@
 #include "lib/alloc.h"
 #include "lib/clock.h"
 
+/* Buckets of each table: bound socks by port, connections by 4-tuple
+ * (TIME_WAIT ones included, which a busy server has by the thousand). */
+#define TCP_HASH_SIZE 1024
+
 struct tcp_table {
-	struct list_head binds;	/* inet_sock.bind_node: every bound sock */
-	struct list_head conns;	/* tcp_sock.conn_node: with a 4-tuple */
+	struct list_head binds[TCP_HASH_SIZE]; /* inet_sock.bind_node */
+	struct list_head conns[TCP_HASH_SIZE]; /* tcp_sock.conn_node */
 	uint64_t isn_secret[2];
 };
+
+static struct list_head *tcp_bind_bucket(struct tcp_table *t,
+					 unsigned short port)
+{
+	return &t->binds[port & (TCP_HASH_SIZE - 1)];
+}
+
+/* The bucket of a connection, by its local and remote address and port
+ * (network order). */
+static struct list_head *tcp_conn_bucket(struct tcp_table *t, uint32_t laddr,
+					 uint16_t lport, uint32_t raddr,
+					 uint16_t rport)
+{
+	uint64_t h = ((uint64_t)laddr << 32 | raddr) ^
+		     ((uint64_t)lport << 16 | rport) ^ t->isn_secret[0];
+
+	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ull;
+	return &t->conns[(h >> 40) & (TCP_HASH_SIZE - 1)];
+}
 
 static struct tcp_table *tcp_table(struct net *net)
 {
@@ -29,8 +52,10 @@ int tcp_net_init(struct net *net)
 
 	if (!t)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&t->binds);
-	INIT_LIST_HEAD(&t->conns);
+	for (int i = 0; i < TCP_HASH_SIZE; i++) {
+		INIT_LIST_HEAD(&t->binds[i]);
+		INIT_LIST_HEAD(&t->conns[i]);
+	}
 	t->isn_secret[0] = ((uint64_t)net_random_u32(net) << 32) |
 			   net_random_u32(net);
 	t->isn_secret[1] = ((uint64_t)net_random_u32(net) << 32) |
@@ -47,14 +72,16 @@ void tcp_reset_children(struct sock *lsk)
 	struct tcp_table *t = tcp_table(sock_net(lsk));
 	struct tcp_sock *tp, *next;
 
-	list_for_each_entry_safe(tp, next, &t->conns, conn_node) {
-		struct sock *child = &tp->inet.sk;
+	for (int i = 0; i < TCP_HASH_SIZE; i++) {
+		list_for_each_entry_safe(tp, next, &t->conns[i], conn_node) {
+			struct sock *child = &tp->inet.sk;
 
-		if (tp->parent != lsk)
-			continue;
-		tp->parent = NULL;
-		tcp_send_active_reset(child);
-		tcp_done(child);
+			if (tp->parent != lsk)
+				continue;
+			tp->parent = NULL;
+			tcp_send_active_reset(child);
+			tcp_done(child);
+		}
 	}
 	tcp_sk(lsk)->syn_queue_len = 0;
 }
@@ -85,8 +112,7 @@ static bool tcp_bind_conflict(const struct sock *sk, const struct sock *sk2)
 		return false;
 	if (sk->sk_reuse && sk2->sk_reuse && sk2->sk_state != TCP_LISTEN)
 		return false;
-	if (sk->sk_reuseport && sk2->sk_reuseport &&
-	    sk->sk_uid == sk2->sk_uid)
+	if (sk->sk_reuseport && sk2->sk_reuseport && sk->sk_uid == sk2->sk_uid)
 		return false;
 	return true;
 }
@@ -96,7 +122,8 @@ static bool tcp_port_used(struct net *net, const struct sock *sk,
 {
 	struct inet_sock *other;
 
-	list_for_each_entry(other, &tcp_table(net)->binds, bind_node)
+	list_for_each_entry(other, tcp_bind_bucket(tcp_table(net), port),
+			    bind_node)
 		if (&other->sk != sk && other->inet_num == port &&
 		    (any_use || tcp_bind_conflict(sk, &other->sk)))
 			return true;
@@ -130,7 +157,8 @@ int tcp_get_port(struct sock *sk, unsigned short snum)
 		return -EADDRINUSE;
 	}
 	inet_sk(sk)->inet_num = snum;
-	list_add_tail(&inet_sk(sk)->bind_node, &tcp_table(net)->binds);
+	list_add_tail(&inet_sk(sk)->bind_node,
+		      tcp_bind_bucket(tcp_table(net), snum));
 	return 0;
 }
 
@@ -138,7 +166,8 @@ int tcp_get_port(struct sock *sk, unsigned short snum)
 void tcp_bind_inherit(struct sock *sk)
 {
 	list_add_tail(&inet_sk(sk)->bind_node,
-		      &tcp_table(sock_net(sk))->binds);
+		      tcp_bind_bucket(tcp_table(sock_net(sk)),
+				      inet_sk(sk)->inet_num));
 }
 
 /* Off every table; the conns table's reference is dropped. */
@@ -161,10 +190,15 @@ void tcp_unhash(struct sock *sk)
 void tcp_hash_conn(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
 
 	if (list_empty(&tp->conn_node)) {
 		sock_hold(sk);
-		list_add_tail(&tp->conn_node, &tcp_table(sock_net(sk))->conns);
+		list_add_tail(
+			&tp->conn_node,
+			tcp_conn_bucket(tcp_table(sock_net(sk)),
+					inet->inet_rcv_saddr, inet->inet_sport,
+					inet->inet_daddr, inet->inet_dport));
 	}
 }
 
@@ -182,13 +216,14 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 	struct tcp_sock *tp;
 	struct sock *any = NULL;
 
-	list_for_each_entry(tp, &t->conns, conn_node) {
+	list_for_each_entry(tp, tcp_conn_bucket(t, daddr, dport, saddr, sport),
+			    conn_node) {
 		inet = &tp->inet;
 		if (inet->inet_sport == dport && inet->inet_dport == sport &&
 		    inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr)
 			return &inet->sk;
 	}
-	list_for_each_entry(inet, &t->binds, bind_node) {
+	list_for_each_entry(inet, tcp_bind_bucket(t, ntohs(dport)), bind_node) {
 		if (inet->sk.sk_state != TCP_LISTEN ||
 		    inet->inet_num != ntohs(dport))
 			continue;

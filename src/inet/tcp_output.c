@@ -98,14 +98,14 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 
 	if (flags & TCPHDR_SYN) {
 		th.opt.has_mss = true;
-		th.opt.mss = (uint16_t)(tp->user_mss ? tp->user_mss :
-						       tp->mss_cache);
+		th.opt.mss =
+			(uint16_t)(tp->user_mss ? tp->user_mss : tp->mss_cache);
 		if (tp->rcv_wscale || !(flags & TCPHDR_ACK) || tp->wscale_ok) {
 			th.opt.has_wscale = true;
 			th.opt.wscale = tp->rcv_wscale;
 		}
-		th.window = (uint16_t)(tp->rcv_wnd > 65535 ? 65535 :
-							    tp->rcv_wnd);
+		th.window =
+			(uint16_t)(tp->rcv_wnd > 65535 ? 65535 : tp->rcv_wnd);
 	}
 	if (flags & TCPHDR_ACK) {
 		th.ack_seq = tp->rcv_nxt;
@@ -157,8 +157,8 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 
 /* Whether Nagle holds back a small segment (RFC 896, Linux's
  * tcp_nagle_check()): unacked data is out and this one is not full. */
-static bool tcp_nagle_holds(const struct tcp_sock *tp, const struct sk_buff *skb,
-			    bool push)
+static bool tcp_nagle_holds(const struct tcp_sock *tp,
+			    const struct sk_buff *skb, bool push)
 {
 	if (skb->len >= tp->mss_cache ||
 	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)))
@@ -318,8 +318,8 @@ void tcp_send_fin(struct sock *sk)
 
 void tcp_send_active_reset(struct sock *sk)
 {
-	tcp_send_segment(sk, tcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK,
-			 NULL, 0);
+	tcp_send_segment(sk, tcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, NULL,
+			 0);
 }
 
 /* RFC 9293 3.10.7.1: the answer to a segment for no connection. */
@@ -333,7 +333,8 @@ void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
 	struct ip_tx tx = { .saddr = cb->daddr,
 			    .daddr = cb->saddr,
 			    .protocol = IPPROTO_TCP,
-			    .ttl = (uint8_t)READ_ONCE(net->sysctl.ip_default_ttl),
+			    .ttl = (uint8_t)READ_ONCE(
+				    net->sysctl.ip_default_ttl),
 			    .df = true };
 	struct sk_buff *out;
 	struct rtable rt;

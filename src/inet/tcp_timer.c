@@ -32,8 +32,8 @@ static void tcp_write_err(struct sock *sk)
 
 static void tcp_retransmit_timer(struct timer_list *t)
 {
-	struct tcp_sock *tp = container_of(t, struct tcp_sock,
-					   retransmit_timer);
+	struct tcp_sock *tp =
+		container_of(t, struct tcp_sock, retransmit_timer);
 	struct sock *sk = &tp->inet.sk;
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	int limit;
@@ -83,8 +83,7 @@ static void tcp_delack_timer(struct timer_list *t)
 /* TIME_WAIT ends (RFC 9293 3.10.8: 2 MSL; Linux: 60 s). */
 static void tcp_keepalive_timer(struct timer_list *t)
 {
-	struct tcp_sock *tp = container_of(t, struct tcp_sock,
-					   keepalive_timer);
+	struct tcp_sock *tp = container_of(t, struct tcp_sock, keepalive_timer);
 	struct sock *sk = &tp->inet.sk;
 
 	if (tp->defer_pending)
