@@ -265,6 +265,9 @@ void tcp_done(struct sock *sk)
 {
 	tcp_set_state(sk, TCP_CLOSE);
 	tcp_clear_xmit_timers(sk);
+	/* What was still to send goes (its skbs hold the sock: a SYN-ACK
+	 * of a child reset with its listener would keep it for ever). */
+	tcp_write_queue_purge(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
