@@ -5,6 +5,9 @@
  * Call chain: af_inet.c inet_dgram_connect() -> sk_prot->connect (here).
  */
 #include <errno.h>
+#include <sys/ioctl.h>
+
+#include <linux/sockios.h>
 
 #include "inet/devinet.h"
 #include "inet/ip.h"
@@ -42,4 +45,23 @@ int ip4_datagram_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	inet->inet_dport = sin->sin_port;
 	sk->sk_state = TCP_ESTABLISHED;
 	return 0;
+}
+
+int ip_dgram_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
+{
+	struct sk_buff *skb;
+
+	switch (cmd) {
+	case SIOCOUTQ:
+		*(int *)arg = sk_wmem_alloc_get(sk);
+		return 0;
+	case SIOCINQ:
+		lock_sock(sk);
+		skb = skb_peek(&sk->sk_receive_queue);
+		*(int *)arg = skb ? (int)skb->len : 0;
+		release_sock(sk);
+		return 0;
+	default:
+		return -ENOIOCTLCMD;
+	}
 }

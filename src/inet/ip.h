@@ -133,6 +133,9 @@ int ip_recv_error(struct sock *sk, struct kmsghdr *msg, size_t len);
  * held, socket bound.
  */
 int ip4_datagram_connect(struct sock *sk, struct sockaddr *uaddr, int len);
+/* The ioctls of a datagram sock (UDP, raw): SIOCOUTQ, the bytes not yet
+ * sent; SIOCINQ, the size of the next datagram. */
+int ip_dgram_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg);
 
 /* ICMP (icmp.c). */
 void icmp_send(struct net *net, struct sk_buff *skb_in, uint8_t type,

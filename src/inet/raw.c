@@ -426,25 +426,6 @@ out:
 
 /* ---- ioctl, options ------------------------------------------------------ */
 
-static int raw_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
-{
-	struct sk_buff *skb;
-
-	switch (cmd) {
-	case SIOCOUTQ:
-		*(int *)arg = sk_wmem_alloc_get(sk);
-		return 0;
-	case SIOCINQ:
-		lock_sock(sk);
-		skb = skb_peek(&sk->sk_receive_queue);
-		*(int *)arg = skb ? (int)skb->len : 0;
-		release_sock(sk);
-		return 0;
-	default:
-		return -ENOIOCTLCMD;
-	}
-}
-
 /* SOL_RAW has one option, ICMP_FILTER, and only for IPPROTO_ICMP; a
  * longer value is cut to the 4 bytes of the mask, a shorter one replaces
  * only its first bytes (Linux's raw_seticmpfilter()). */
@@ -501,7 +482,7 @@ struct proto raw_prot = {
 	.unhash = raw_unhash,
 	.setsockopt = raw_setsockopt,
 	.getsockopt = raw_getsockopt,
-	.ioctl = raw_ioctl,
+	.ioctl = ip_dgram_ioctl,
 };
 
 /* ---- proto_ops ---------------------------------------------------------- */

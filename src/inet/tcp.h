@@ -166,6 +166,7 @@ uint32_t tcp_receive_window(const struct tcp_sock *tp);
 uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_win_from_space(const struct sock *sk, int space);
 void tcp_init_xmit_timers(struct sock *sk);
+void tcp_send_probe(struct sock *sk);
 unsigned int tcp_current_mss(struct sock *sk);
 
 /* tcp_input.c */

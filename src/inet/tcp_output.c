@@ -208,6 +208,14 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		 * retransmission timer. */
 		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) && in_flight)
 			break;
+		/* A closed window: nothing goes out but the probes of the
+		 * retransmission timer (RFC 9293 3.8.6.1). */
+		if (!after(tp->snd_una + tp->snd_wnd, cb->seq) &&
+		    cb->end_seq != cb->seq && !(cb->flags & TCPHDR_SYN)) {
+			if (!timer_pending(&tp->retransmit_timer))
+				tcp_reset_xmit_timer(sk);
+			break;
+		}
 		/* What the window takes of a larger segment goes out alone
 		 * (Linux's tcp_mss_split_point()); the peer would drop the
 		 * rest for want of buffer. */
@@ -226,6 +234,15 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		if (!timer_pending(&tp->retransmit_timer))
 			tcp_reset_xmit_timer(sk);
 	}
+}
+
+/* A zero-window probe (Linux's tcp_xmit_probe_skb()): an ACK one below
+ * SND.UNA, which the peer must answer with its window. */
+void tcp_send_probe(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_send_segment(sk, tp->snd_una - 1, TCPHDR_ACK, NULL, 0);
 }
 
 void tcp_send_ack(struct sock *sk)

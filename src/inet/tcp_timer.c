@@ -38,8 +38,19 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	int limit;
 
-	if (!skb || (tp->snd_una == tp->snd_nxt && tp->snd_wnd))
+	if (!skb)
 		return;
+	if (tp->snd_una == tp->snd_nxt) {
+		/* Nothing in flight: the peer's window is closed and data
+		 * waits.  Probe it, backing off as a retransmission would. */
+		if (tp->send_head && !tp->snd_wnd &&
+		    sk->sk_state != TCP_SYN_SENT) {
+			tcp_send_probe(sk);
+			tp->rto = min_t(int64_t, tp->rto * 2, TCP_RTO_MAX);
+			tcp_reset_xmit_timer(sk);
+		}
+		return;
+	}
 	limit = (sk->sk_state == TCP_SYN_SENT) ? tcp_syn_retries(sk) :
 		(sk->sk_state == TCP_SYN_RECV) ? TCP_SYNACK_RETRIES :
 						 TCP_RETRIES2;
@@ -65,8 +76,6 @@ static void tcp_retransmit_timer(struct timer_list *t)
 		tp->dupacks = 0;
 	}
 	tcp_retransmit_skb(sk, skb);
-	if (tp->snd_nxt == tp->snd_una)
-		tp->snd_nxt = TCP_SKB_CB(skb)->end_seq; /* a window probe */
 	tp->retransmits++;
 	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
 	tcp_reset_xmit_timer(sk);

@@ -477,25 +477,6 @@ __poll_t udp_poll(struct file *file, struct socket *sock, poll_table *wait)
 	return mask;
 }
 
-static int udp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
-{
-	struct sk_buff *skb;
-
-	switch (cmd) {
-	case SIOCOUTQ:
-		*(int *)arg = sk_wmem_alloc_get(sk);
-		return 0;
-	case SIOCINQ:
-		lock_sock(sk);
-		skb = skb_peek(&sk->sk_receive_queue);
-		*(int *)arg = skb ? (int)skb->len : 0;
-		release_sock(sk);
-		return 0;
-	default:
-		return -ENOIOCTLCMD;
-	}
-}
-
 static int udp_setsockopt(struct sock *sk, int level, int optname,
 			  const void *optval, unsigned int optlen)
 {
@@ -524,5 +505,5 @@ struct proto udp_prot = {
 	.unhash = udp_unhash,
 	.setsockopt = udp_setsockopt,
 	.getsockopt = udp_getsockopt,
-	.ioctl = udp_ioctl,
+	.ioctl = ip_dgram_ioctl,
 };

@@ -308,3 +308,60 @@ void api_writer_join(struct api_writer *w)
 	cr_assert_eq(pthread_join(w->thread, NULL), 0);
 	cr_assert_eq(w->ret, 1);
 }
+
+/* ---- AF_INET helpers ---- */
+
+struct sockaddr_in api_sin_of(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
+	return sin;
+}
+
+in_addr_t api_ip_of(const char *ip)
+{
+	return api_sin_of(ip, 0).sin_addr.s_addr;
+}
+
+int api_tcp_socket(void)
+{
+	return expect_ok(socket(AF_INET, SOCK_STREAM, 0));
+}
+
+struct sockaddr_in api_name_of(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	memset(&sin, 0xa5, sizeof(sin));
+	expect_ok(getsockname(fd, (struct sockaddr *)&sin, &len));
+	cr_assert_eq(len, sizeof(sin));
+	cr_assert_eq(sin.sin_family, AF_INET);
+	return sin;
+}
+
+struct sockaddr_in api_peer_of(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	memset(&sin, 0xa5, sizeof(sin));
+	expect_ok(getpeername(fd, (struct sockaddr *)&sin, &len));
+	cr_assert_eq(len, sizeof(sin));
+	cr_assert_eq(sin.sin_family, AF_INET);
+	return sin;
+}
+
+int api_getsockopt_int(int fd, int level, int name)
+{
+	int v = -12345;
+	socklen_t len = sizeof(v);
+
+	expect_ok(getsockopt(fd, level, name, &v, &len));
+	cr_assert_eq(len, sizeof(v));
+	return v;
+}

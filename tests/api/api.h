@@ -16,10 +16,12 @@
 #ifndef USNET_TESTS_API_H
 #define USNET_TESTS_API_H
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -220,5 +222,15 @@ struct api_writer {
 };
 void api_writer_start(struct api_writer *w, int fd, long delay_ms);
 void api_writer_join(struct api_writer *w);
+
+/* AF_INET helpers: the address ip:port (dotted quad); its address alone;
+ * a new TCP socket; the bound and peer names of fd (asserted AF_INET and
+ * full length); an int option (asserted int-sized). */
+struct sockaddr_in api_sin_of(const char *ip, uint16_t port);
+in_addr_t api_ip_of(const char *ip);
+int api_tcp_socket(void);
+struct sockaddr_in api_name_of(int fd);
+struct sockaddr_in api_peer_of(int fd);
+int api_getsockopt_int(int fd, int level, int name);
 
 #endif

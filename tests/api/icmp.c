@@ -37,34 +37,12 @@ static struct sockaddr_in loopback(uint16_t port)
 	return sin;
 }
 
-static int get_int(int fd, int level, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, level, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
-}
-
 static int set_int(int fd, int level, int name, int v)
 {
 	errno = 0;
 	if (setsockopt(fd, level, name, &v, sizeof(v)) == 0)
 		return 0;
 	return errno;
-}
-
-static struct sockaddr_in name_of(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0xa5, sizeof(sin));
-	expect_ok(getsockname(fd, (struct sockaddr *)&sin, &len));
-	cr_assert_eq(len, sizeof(sin));
-	cr_assert_eq(sin.sin_family, AF_INET);
-	return sin;
 }
 
 /* The Internet checksum of len bytes. */
@@ -195,10 +173,11 @@ API_TEST(icmp, ping_socket_needs_group_range, API_NEEDS_RAW)
 		return;
 	}
 	s = expect_ok(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PROTOCOL), IPPROTO_ICMP);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
-	cr_assert_eq(name_of(s).sin_port, 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PROTOCOL),
+		     IPPROTO_ICMP);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
+	cr_assert_eq(api_name_of(s).sin_port, 0);
 	expect_ok(close(s));
 }
 
@@ -229,7 +208,7 @@ API_TEST(icmp, ping_echo_id_is_socket_port, API_NEEDS_RAW)
 	cr_assert_eq(sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&to,
 			    sizeof(to)),
 		     (ssize_t)sizeof(req));
-	id = name_of(s).sin_port;
+	id = api_name_of(s).sin_port;
 	cr_assert_neq(id, 0);
 	cr_assert_eq(poll(&(struct pollfd){ .fd = s, .events = POLLIN }, 1,
 			  WAIT_MS),
@@ -256,7 +235,7 @@ API_TEST(icmp, ping_rejects_non_echo, API_NEEDS_RAW)
 	struct echo req = echo_request(1, 1);
 
 	expect_ok(bind(s, (struct sockaddr *)&me, sizeof(me)));
-	cr_assert_neq(name_of(s).sin_port, 0);
+	cr_assert_neq(api_name_of(s).sin_port, 0);
 	req.h.type = ICMP_TIMESTAMP;
 	expect_errno(sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&to,
 			    sizeof(to)),
@@ -285,14 +264,16 @@ API_TEST(icmp, raw_socket_basics, API_NEEDS_RAW)
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_TYPE), SOCK_RAW);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PROTOCOL), IPPROTO_ICMP);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
-	sin = name_of(s);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_TYPE), SOCK_RAW);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PROTOCOL),
+		     IPPROTO_ICMP);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
+	sin = api_name_of(s);
 	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
 	cr_assert_eq(ntohs(sin.sin_port), IPPROTO_ICMP);
-	cr_assert_eq(ntohs(name_of(w).sin_port), IPPROTO_RAW);
-	cr_assert_eq(get_int(w, SOL_SOCKET, SO_PROTOCOL), IPPROTO_RAW);
+	cr_assert_eq(ntohs(api_name_of(w).sin_port), IPPROTO_RAW);
+	cr_assert_eq(api_getsockopt_int(w, SOL_SOCKET, SO_PROTOCOL),
+		     IPPROTO_RAW);
 	expect_errno(getpeername(s, (struct sockaddr *)&sin, &len), ENOTCONN);
 	expect_errno(send(s, "x", 1, 0), EDESTADDRREQ);
 	expect_ok(close(w));
@@ -390,10 +371,10 @@ API_TEST(icmp, raw_sees_port_unreachable, API_NEEDS_RAW)
 	/* A closed port: bind one and close it. */
 	t = expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
 	expect_ok(bind(t, (struct sockaddr *)&me, sizeof(me)));
-	to = name_of(t);
+	to = api_name_of(t);
 	expect_ok(close(t));
 	expect_ok(bind(u, (struct sockaddr *)&me, sizeof(me)));
-	me = name_of(u);
+	me = api_name_of(u);
 	pp.sport = me.sin_port;
 	pp.dport = to.sin_port;
 	cr_assert_eq(sendto(u, "hello", 5, 0, (struct sockaddr *)&to,
@@ -469,16 +450,16 @@ API_TEST(icmp, ip_hdrincl_option, API_NEEDS_RAW)
 	int w = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_RAW));
 	int u = expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
 
-	cr_assert_eq(get_int(s, SOL_IP, IP_HDRINCL), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_HDRINCL), 0);
 	cr_assert_eq(set_int(s, SOL_IP, IP_HDRINCL, 5), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_HDRINCL), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_HDRINCL), 1);
 	cr_assert_eq(set_int(s, SOL_IP, IP_HDRINCL, 0), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_HDRINCL), 0);
-	cr_assert_eq(get_int(w, SOL_IP, IP_HDRINCL), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_HDRINCL), 0);
+	cr_assert_eq(api_getsockopt_int(w, SOL_IP, IP_HDRINCL), 1);
 	cr_assert_eq(set_int(w, SOL_IP, IP_HDRINCL, 0), 0);
-	cr_assert_eq(get_int(w, SOL_IP, IP_HDRINCL), 0);
+	cr_assert_eq(api_getsockopt_int(w, SOL_IP, IP_HDRINCL), 0);
 	cr_assert_eq(set_int(u, SOL_IP, IP_HDRINCL, 1), ENOPROTOOPT);
-	cr_assert_eq(get_int(u, SOL_IP, IP_HDRINCL), 0);
+	cr_assert_eq(api_getsockopt_int(u, SOL_IP, IP_HDRINCL), 0);
 	expect_ok(close(u));
 	expect_ok(close(w));
 	expect_ok(close(s));
@@ -563,7 +544,7 @@ API_TEST(icmp, raw_bind_and_connect, API_NEEDS_RAW)
 	expect_errno(bind(s, (struct sockaddr *)&a, sizeof(a)), EADDRNOTAVAIL);
 	a = loopback(7);
 	expect_ok(bind(s, (struct sockaddr *)&a, sizeof(a)));
-	a = name_of(s);
+	a = api_name_of(s);
 	cr_assert_eq(a.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	cr_assert_eq(ntohs(a.sin_port), IPPROTO_ICMP);
 	a = loopback(999);

@@ -25,38 +25,15 @@ static int sockopt_int(int fd, int level, int name)
 	return v;
 }
 
-static struct sockaddr_in sin_of(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
-	return sin;
-}
-
 /* bind() to ip:port; 0 or the errno. */
 static int bind_err(int fd, const char *ip, uint16_t port)
 {
-	struct sockaddr_in sin = sin_of(ip, port);
+	struct sockaddr_in sin = api_sin_of(ip, port);
 
 	errno = 0;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
 		return 0;
 	return errno;
-}
-
-static struct sockaddr_in name_of(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0xa5, sizeof(sin));
-	expect_ok(getsockname(fd, (struct sockaddr *)&sin, &len));
-	cr_assert_eq(len, sizeof(sin));
-	cr_assert_eq(sin.sin_family, AF_INET);
-	return sin;
 }
 
 static const int both_types[] = { SOCK_STREAM, SOCK_DGRAM };
@@ -201,7 +178,7 @@ API_TEST(inet_addr, bind_addrlen, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		struct sockaddr_storage ss;
-		struct sockaddr_in sin = sin_of("127.0.0.1", 0);
+		struct sockaddr_in sin = api_sin_of("127.0.0.1", 0);
 		int s = expect_ok(socket(AF_INET, both_types[t], 0));
 
 		memset(&ss, 0, sizeof(ss));
@@ -215,7 +192,7 @@ API_TEST(inet_addr, bind_addrlen, API_NEEDS_TCP)
 		/* sin_zero is not checked, nor reported. */
 		memset(((struct sockaddr_in *)&ss)->sin_zero, 0x5a, 8);
 		expect_ok(bind(s, (struct sockaddr *)&ss, sizeof(ss)));
-		sin = name_of(s);
+		sin = api_name_of(s);
 		cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 		for (size_t i = 0; i < sizeof(sin.sin_zero); i++)
 			cr_assert_eq(sin.sin_zero[i], 0);
@@ -230,7 +207,7 @@ API_TEST(inet_addr, bind_family, API_NEEDS_TCP)
 {
 	for (int t = 0; t < NTYPES; t++) {
 		int s = expect_ok(socket(AF_INET, both_types[t], 0));
-		struct sockaddr_in sin = sin_of("127.0.0.1", 0);
+		struct sockaddr_in sin = api_sin_of("127.0.0.1", 0);
 
 		sin.sin_family = AF_UNIX;
 		/* The length is checked before the family. */
@@ -243,10 +220,10 @@ API_TEST(inet_addr, bind_family, API_NEEDS_TCP)
 		sin.sin_family = AF_UNSPEC;
 		expect_errno(bind(s, (struct sockaddr *)&sin, sizeof(sin)),
 			     EAFNOSUPPORT);
-		sin = sin_of("0.0.0.0", 0);
+		sin = api_sin_of("0.0.0.0", 0);
 		sin.sin_family = AF_UNSPEC;
 		expect_ok(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
-		sin = name_of(s);
+		sin = api_name_of(s);
 		cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
 		cr_assert_neq(sin.sin_port, 0);
 		expect_ok(close(s));
@@ -262,7 +239,7 @@ API_TEST(inet_addr, bind_twice_einval, API_NEEDS_TCP)
 		struct sockaddr_in sin;
 
 		cr_assert_eq(bind_err(s, "127.0.0.1", 0), 0);
-		sin = name_of(s);
+		sin = api_name_of(s);
 		cr_assert_eq(bind_err(s, "127.0.0.1", 0), EINVAL);
 		cr_assert_eq(bind_err(s, "127.0.0.2", 0), EINVAL);
 		cr_assert_eq(bind(s, (struct sockaddr *)&sin, sizeof(sin)), -1);
@@ -276,10 +253,10 @@ API_TEST(inet_addr, bind_twice_einval, API_NEEDS_TCP)
 		char c;
 
 		cr_assert_eq(bind_err(r, "127.0.0.1", 0), 0);
-		to = name_of(r);
+		to = api_name_of(r);
 		expect_ok(sendto(s, "x", 1, 0, (struct sockaddr *)&to,
 				 sizeof(to)));
-		cr_assert_neq(name_of(s).sin_port, 0);
+		cr_assert_neq(api_name_of(s).sin_port, 0);
 		cr_assert_eq(bind_err(s, "127.0.0.1", 0), EINVAL);
 		cr_assert_eq(recv(r, &c, 1, 0), 1);
 		expect_ok(close(s));
@@ -304,7 +281,7 @@ API_TEST(inet_addr, bind_nonlocal_eaddrnotavail, API_NEEDS_TCP)
 			cr_assert_eq(bind_err(s, bad[i], 0), EADDRNOTAVAIL,
 				     "bind %s", bad[i]);
 			/* A failed bind leaves the socket unbound. */
-			cr_assert_eq(name_of(s).sin_port, 0);
+			cr_assert_eq(api_name_of(s).sin_port, 0);
 			cr_assert_eq(bind_err(s, "127.0.0.1", 0), 0);
 			expect_ok(close(s));
 		}
@@ -314,9 +291,9 @@ API_TEST(inet_addr, bind_nonlocal_eaddrnotavail, API_NEEDS_TCP)
 
 			cr_assert_eq(bind_err(s, good[i], 0), 0, "bind %s",
 				     good[i]);
-			sin = name_of(s);
+			sin = api_name_of(s);
 			cr_assert_eq(sin.sin_addr.s_addr,
-				     sin_of(good[i], 0).sin_addr.s_addr);
+				     api_sin_of(good[i], 0).sin_addr.s_addr);
 			expect_ok(close(s));
 		}
 	}
@@ -338,9 +315,9 @@ API_TEST(inet_addr, bind_broadcast_and_multicast_accepted, API_NEEDS_TCP)
 
 			cr_assert_eq(bind_err(s, addrs[i], 0), 0, "bind %s",
 				     addrs[i]);
-			sin = name_of(s);
+			sin = api_name_of(s);
 			cr_assert_eq(sin.sin_addr.s_addr,
-				     sin_of(addrs[i], 0).sin_addr.s_addr);
+				     api_sin_of(addrs[i], 0).sin_addr.s_addr);
 			cr_assert_neq(sin.sin_port, 0);
 			expect_ok(close(s));
 		}
@@ -363,8 +340,9 @@ API_TEST(inet_addr, bind_nonlocal_freebind_transparent, API_NEEDS_TCP)
 					     sizeof(one)));
 			cr_assert_eq(sockopt_int(s, SOL_IP, opts[o]), 1);
 			cr_assert_eq(bind_err(s, "198.18.0.1", 0), 0);
-			cr_assert_eq(name_of(s).sin_addr.s_addr,
-				     sin_of("198.18.0.1", 0).sin_addr.s_addr);
+			cr_assert_eq(
+				api_name_of(s).sin_addr.s_addr,
+				api_sin_of("198.18.0.1", 0).sin_addr.s_addr);
 			expect_ok(close(s));
 		}
 	}
@@ -399,7 +377,7 @@ API_TEST(inet_addr, bind_privileged_port_eacces, API_NEEDS_TCP)
 		cr_assert_eq(bind_err(s, "127.0.0.1", 80), EACCES);
 		cr_assert_eq(bind_err(s, "198.18.0.1", 80), EADDRNOTAVAIL);
 		cr_assert_eq(bind_err(s, "127.0.0.1", 0), 0);
-		cr_assert_geq(ntohs(name_of(s).sin_port), 1024);
+		cr_assert_geq(ntohs(api_name_of(s).sin_port), 1024);
 		expect_ok(close(s));
 	}
 }
@@ -418,7 +396,7 @@ API_TEST(inet_addr, bind_privileged_port_as_root, API_NEEDS_TCP)
 		struct sockaddr_in sin;
 
 		cr_assert_eq(bind_err(s, ip, 1000), 0, "bind %s:1000", ip);
-		sin = name_of(s);
+		sin = api_name_of(s);
 		cr_assert_eq(ntohs(sin.sin_port), 1000);
 		expect_ok(close(s));
 	}
@@ -438,7 +416,7 @@ API_TEST(inet_addr, ephemeral_ports_distinct, API_NEEDS_TCP)
 					      i % 2 ? "127.0.0.1" : "0.0.0.0",
 					      0),
 				     0);
-			port[i] = ntohs(name_of(s[i]).sin_port);
+			port[i] = ntohs(api_name_of(s[i]).sin_port);
 			cr_assert_geq(port[i], 1024);
 			for (int j = 0; j < i; j++)
 				cr_assert_neq(port[i], port[j]);
@@ -457,7 +435,7 @@ API_TEST(inet_addr, tcp_and_udp_ports_independent, API_NEEDS_TCP)
 	uint16_t port;
 
 	cr_assert_eq(bind_err(t, "127.0.0.1", 0), 0);
-	port = ntohs(name_of(t).sin_port);
+	port = ntohs(api_name_of(t).sin_port);
 	cr_assert_eq(bind_err(u, "127.0.0.1", port), 0);
 	expect_ok(close(t));
 	expect_ok(close(u));
@@ -479,7 +457,7 @@ API_TEST(inet_addr, tcp_bind_conflicts, API_NEEDS_TCP)
 	uint16_t port;
 
 	cr_assert_eq(bind_err(a, "127.0.0.1", 0), 0);
-	port = ntohs(name_of(a).sin_port);
+	port = ntohs(api_name_of(a).sin_port);
 	cr_assert_eq(bind_err(b, "127.0.0.1", port), EADDRINUSE);
 	cr_assert_eq(bind_err(b, "0.0.0.0", port), EADDRINUSE);
 	/* A failed bind leaves the socket free to bind elsewhere. */

@@ -26,54 +26,9 @@
 
 #define WAIT_MS 2000 /* upper bound on waiting for loopback delivery */
 
-static struct sockaddr_in sin_of(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
-	return sin;
-}
-
-static in_addr_t ip_of(const char *ip)
-{
-	return sin_of(ip, 0).sin_addr.s_addr;
-}
-
-static int tcp_socket(void)
-{
-	return expect_ok(socket(AF_INET, SOCK_STREAM, 0));
-}
-
-static struct sockaddr_in name_of(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0xa5, sizeof(sin));
-	expect_ok(getsockname(fd, (struct sockaddr *)&sin, &len));
-	cr_assert_eq(len, sizeof(sin));
-	cr_assert_eq(sin.sin_family, AF_INET);
-	return sin;
-}
-
-static struct sockaddr_in peer_of(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0xa5, sizeof(sin));
-	expect_ok(getpeername(fd, (struct sockaddr *)&sin, &len));
-	cr_assert_eq(len, sizeof(sin));
-	cr_assert_eq(sin.sin_family, AF_INET);
-	return sin;
-}
-
 static uint16_t port_of(int fd)
 {
-	return ntohs(name_of(fd).sin_port);
+	return ntohs(api_name_of(fd).sin_port);
 }
 
 static void expect_same_addr(struct sockaddr_in a, struct sockaddr_in b)
@@ -85,16 +40,6 @@ static void expect_same_addr(struct sockaddr_in a, struct sockaddr_in b)
 		     ntohs(b.sin_port));
 }
 
-static int get_int(int fd, int level, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, level, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
-}
-
 static void set_int(int fd, int level, int name, int v)
 {
 	expect_ok(setsockopt(fd, level, name, &v, sizeof(v)));
@@ -103,7 +48,7 @@ static void set_int(int fd, int level, int name, int v)
 /* bind() to ip:port (port in host order); 0 or the errno. */
 static int bind_err(int fd, const char *ip, uint16_t port)
 {
-	struct sockaddr_in sin = sin_of(ip, port);
+	struct sockaddr_in sin = api_sin_of(ip, port);
 
 	errno = 0;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
@@ -115,7 +60,7 @@ static int bind_err(int fd, const char *ip, uint16_t port)
  * 0 or the errno.  The socket is closed again. */
 static int try_bind(const char *ip, uint16_t port, bool reuse)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	int err;
 
 	if (reuse)
@@ -151,13 +96,13 @@ static int connect_err(int fd, const struct sockaddr_in *to)
  * goes to *addr. */
 static int listener_opt(int backlog, bool reuse, struct sockaddr_in *addr)
 {
-	int l = tcp_socket();
+	int l = api_tcp_socket();
 
 	if (reuse)
 		set_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
 	cr_assert_eq(bind_err(l, "127.0.0.1", 0), 0);
 	expect_ok(listen(l, backlog));
-	*addr = name_of(l);
+	*addr = api_name_of(l);
 	return l;
 }
 
@@ -170,7 +115,7 @@ static int tcp_listener(int backlog, struct sockaddr_in *addr)
 static void connect_accept(int l, const struct sockaddr_in *addr, int *c,
 			   int *s)
 {
-	*c = tcp_socket();
+	*c = api_tcp_socket();
 	cr_assert_eq(connect_err(*c, addr), 0, "connect: %s", strerror(errno));
 	*s = expect_ok(accept(l, NULL, NULL));
 }
@@ -196,7 +141,7 @@ static void tcp_pair_bound(int *c, int *s)
 	struct sockaddr_in addr;
 	int l = tcp_listener(4, &addr);
 
-	*c = tcp_socket();
+	*c = api_tcp_socket();
 	cr_assert_eq(bind_err(*c, "127.0.0.1", 0), 0);
 	cr_assert_eq(connect_err(*c, &addr), 0);
 	*s = expect_ok(accept(l, NULL, NULL));
@@ -232,7 +177,7 @@ static void set_nonblock(int fd)
 /* A loopback port (host order) with no socket on it. */
 static uint16_t closed_port(void)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	uint16_t port;
 
 	cr_assert_eq(bind_err(s, "127.0.0.1", 0), 0);
@@ -244,11 +189,11 @@ static uint16_t closed_port(void)
 /* A listener on an explicit port (one bind(0) just gave out). */
 static int listener_explicit(int backlog, struct sockaddr_in *addr)
 {
-	int l = tcp_socket();
+	int l = api_tcp_socket();
 
 	cr_assert_eq(bind_err(l, "127.0.0.1", closed_port()), 0);
 	expect_ok(listen(l, backlog));
-	*addr = name_of(l);
+	*addr = api_name_of(l);
 	return l;
 }
 
@@ -308,15 +253,16 @@ static void close_rst(int fd)
  * once with EPIPE) and hung up. */
 API_TEST(tcp, new_socket_defaults, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_TYPE), SOCK_STREAM);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PROTOCOL), IPPROTO_TCP);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_TYPE), SOCK_STREAM);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PROTOCOL),
+		     IPPROTO_TCP);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(getpeername(s, (struct sockaddr *)&sin, &len), ENOTCONN);
 	cr_assert_eq(api_revents(s, POLLIN | POLLOUT | POLLRDHUP),
 		     POLLOUT | POLLHUP);
@@ -330,25 +276,25 @@ API_TEST(tcp, connect_accept_names, API_NEEDS_TCP)
 	struct sockaddr_in la, from;
 	socklen_t len = sizeof(from);
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 	char b = 0;
 
-	cr_assert_eq(get_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
+	cr_assert_eq(api_getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
 	cr_assert_eq(api_revents(l, POLLIN | POLLOUT), 0);
 	cr_assert_eq(connect_err(c, &la), 0);
 	memset(&from, 0xa5, sizeof(from));
 	s = expect_ok(accept(l, (struct sockaddr *)&from, &len));
 	cr_assert_eq(len, sizeof(from));
-	expect_same_addr(from, name_of(c));
-	expect_same_addr(name_of(s), la);
-	expect_same_addr(peer_of(s), name_of(c));
-	expect_same_addr(peer_of(c), la);
-	cr_assert_eq(name_of(c).sin_addr.s_addr, ip_of("127.0.0.1"));
+	expect_same_addr(from, api_name_of(c));
+	expect_same_addr(api_name_of(s), la);
+	expect_same_addr(api_peer_of(s), api_name_of(c));
+	expect_same_addr(api_peer_of(c), la);
+	cr_assert_eq(api_name_of(c).sin_addr.s_addr, api_ip_of("127.0.0.1"));
 	cr_assert_neq(port_of(c), 0);
 	cr_assert_neq(port_of(c), port_of(l));
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ACCEPTCONN), 0);
 	cr_assert_eq(send(c, "c", 1, 0), 1);
 	cr_assert_eq(recv(s, &b, 1, 0), 1);
 	cr_assert_eq(b, 'c');
@@ -369,7 +315,7 @@ API_TEST(tcp, accept_address_length, API_NEEDS_TCP)
 	struct sockaddr_in la, from;
 	socklen_t len = 4;
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 	char b;
 
@@ -378,12 +324,12 @@ API_TEST(tcp, accept_address_length, API_NEEDS_TCP)
 	s = expect_ok(accept(l, (struct sockaddr *)&from, &len));
 	cr_assert_eq(len, sizeof(from));
 	cr_assert_eq(from.sin_family, AF_INET);
-	cr_assert_eq(from.sin_port, name_of(c).sin_port);
+	cr_assert_eq(from.sin_port, api_name_of(c).sin_port);
 	cr_assert_eq(from.sin_addr.s_addr, 0xa5a5a5a5);
 	expect_ok(close(s));
 	expect_ok(close(c));
 
-	c = tcp_socket();
+	c = api_tcp_socket();
 	cr_assert_eq(connect_err(c, &la), 0);
 	wait_readable(l);
 	len = (socklen_t)-1;
@@ -402,28 +348,28 @@ API_TEST(tcp, accept_address_length, API_NEEDS_TCP)
  * connect to 0.0.0.0 goes to the local host. */
 API_TEST(tcp, listen_autobind_and_wildcard, API_NEEDS_TCP)
 {
-	int l = tcp_socket();
+	int l = api_tcp_socket();
 	struct sockaddr_in la, to;
 	int c, s;
 
 	expect_ok(listen(l, 4));
-	la = name_of(l);
+	la = api_name_of(l);
 	cr_assert_eq(la.sin_addr.s_addr, htonl(INADDR_ANY));
 	cr_assert_neq(la.sin_port, 0);
 
-	to = sin_of("127.0.0.2", ntohs(la.sin_port));
+	to = api_sin_of("127.0.0.2", ntohs(la.sin_port));
 	connect_accept(l, &to, &c, &s);
-	expect_same_addr(name_of(s), to);
-	expect_same_addr(peer_of(c), to);
-	cr_assert_eq(name_of(c).sin_addr.s_addr, ip_of("127.0.0.1"));
-	expect_same_addr(peer_of(s), name_of(c));
+	expect_same_addr(api_name_of(s), to);
+	expect_same_addr(api_peer_of(c), to);
+	cr_assert_eq(api_name_of(c).sin_addr.s_addr, api_ip_of("127.0.0.1"));
+	expect_same_addr(api_peer_of(s), api_name_of(c));
 	expect_ok(close(s));
 	expect_ok(close(c));
 
-	to = sin_of("0.0.0.0", ntohs(la.sin_port));
+	to = api_sin_of("0.0.0.0", ntohs(la.sin_port));
 	connect_accept(l, &to, &c, &s);
-	cr_assert_eq(peer_of(c).sin_addr.s_addr, ip_of("127.0.0.1"));
-	cr_assert_eq(name_of(s).sin_addr.s_addr, ip_of("127.0.0.1"));
+	cr_assert_eq(api_peer_of(c).sin_addr.s_addr, api_ip_of("127.0.0.1"));
+	cr_assert_eq(api_name_of(s).sin_addr.s_addr, api_ip_of("127.0.0.1"));
 	expect_ok(close(s));
 	expect_ok(close(c));
 	expect_ok(close(l));
@@ -438,7 +384,7 @@ API_TEST(tcp, listen_on_connected_einval, API_NEEDS_TCP)
 	tcp_pair(&c, &s);
 	expect_errno(listen(c, 1), EINVAL);
 	expect_errno(listen(s, 1), EINVAL);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ACCEPTCONN), 0);
 	api_close_pair(c, s);
 }
 
@@ -447,18 +393,18 @@ API_TEST(tcp, connect_on_listener_eisconn, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	struct sockaddr_in other = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in other = api_sin_of("127.0.0.1", closed_port());
 
 	cr_assert_eq(connect_err(l, &la), EISCONN);
 	cr_assert_eq(connect_err(l, &other), EISCONN);
-	cr_assert_eq(get_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
+	cr_assert_eq(api_getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
 	expect_ok(close(l));
 }
 
 API_TEST(tcp, accept_on_non_listener_einval, API_NEEDS_TCP)
 {
-	int fresh = tcp_socket();
-	int bound = tcp_socket();
+	int fresh = api_tcp_socket();
+	int bound = api_tcp_socket();
 	int c, s;
 
 	cr_assert_eq(bind_err(bound, "127.0.0.1", 0), 0);
@@ -476,7 +422,7 @@ API_TEST(tcp, connect_twice_eisconn, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	struct sockaddr_in other = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in other = api_sin_of("127.0.0.1", closed_port());
 	int c, s;
 
 	connect_accept(l, &la, &c, &s);
@@ -495,7 +441,7 @@ API_TEST(tcp, connect_bad_address, API_NEEDS_TCP)
 	int l = tcp_listener(4, &la);
 	struct sockaddr_in6 s6;
 	struct sockaddr_in unspec = la;
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 
 	memset(&s6, 0, sizeof(s6));
@@ -517,7 +463,7 @@ API_TEST(tcp, connect_bad_address, API_NEEDS_TCP)
  * neither checked (family, length) nor used. */
 API_TEST(tcp, sendto_address_ignored, API_NEEDS_TCP)
 {
-	struct sockaddr_in elsewhere = sin_of("127.0.0.99", 9);
+	struct sockaddr_in elsewhere = api_sin_of("127.0.0.99", 9);
 	struct sockaddr_in6 s6;
 	char buf[8];
 	int c, s;
@@ -544,7 +490,7 @@ API_TEST(tcp, send_unconnected_epipe, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	api_count_sigpipe();
 	expect_errno(send(s, "x", 1, 0), EPIPE);
@@ -558,7 +504,7 @@ API_TEST(tcp, send_unconnected_epipe, API_NEEDS_TCP)
 		     EPIPE);
 	expect_errno(send(l, "x", 1, MSG_NOSIGNAL), EPIPE);
 	cr_assert_eq(api_sigpipes(), 2);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	expect_ok(close(s));
 	expect_ok(close(l));
 }
@@ -567,7 +513,7 @@ API_TEST(tcp, recv_unconnected_enotconn, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	char b;
 
 	expect_errno(recv(s, &b, 1, 0), ENOTCONN);
@@ -586,8 +532,8 @@ API_TEST(tcp, recv_unconnected_enotconn, API_NEEDS_TCP)
  * stays EPIPE).  An invalid how is EINVAL in every state. */
 API_TEST(tcp, shutdown_unconnected, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
-	int t = tcp_socket();
+	int s = api_tcp_socket();
+	int t = api_tcp_socket();
 	char b;
 
 	expect_errno(shutdown(s, 3), EINVAL);
@@ -616,9 +562,9 @@ API_TEST(tcp, nonblocking_connect, API_NEEDS_TCP)
 
 	cr_assert_eq(connect_err(c, &la), EINPROGRESS);
 	cr_assert(wait_events(c, POLLOUT, WAIT_MS) & POLLOUT);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	cr_assert_eq(api_revents(c, POLLIN | POLLOUT | POLLRDHUP), POLLOUT);
-	expect_same_addr(peer_of(c), la);
+	expect_same_addr(api_peer_of(c), la);
 	cr_assert_eq(connect_err(c, &la), 0);
 	cr_assert_eq(connect_err(c, &la), EISCONN);
 	s = expect_ok(accept(l, NULL, NULL));
@@ -633,7 +579,7 @@ API_TEST(tcp, nonblocking_connect_ealready, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(0, &la);
-	int first = tcp_socket();
+	int first = api_tcp_socket();
 	int c = expect_ok(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
 
 	cr_assert_eq(connect_err(first, &la), 0);
@@ -641,7 +587,7 @@ API_TEST(tcp, nonblocking_connect_ealready, API_NEEDS_TCP)
 	cr_assert_eq(wait_events(c, POLLOUT, 50), 0);
 	cr_assert_eq(connect_err(c, &la), EALREADY);
 	cr_assert_eq(connect_err(c, &la), EALREADY);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(getpeername(c, (struct sockaddr *)&la,
 				 &(socklen_t){ sizeof(la) }),
 		     ENOTCONN);
@@ -654,18 +600,18 @@ API_TEST(tcp, nonblocking_connect_ealready, API_NEEDS_TCP)
  * left in SO_ERROR, and the socket can connect again. */
 API_TEST(tcp, connect_refused_blocking, API_NEEDS_TCP)
 {
-	struct sockaddr_in closed = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in closed = api_sin_of("127.0.0.1", closed_port());
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 
 	cr_assert_eq(connect_err(c, &closed), ECONNREFUSED);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	cr_assert_eq(connect_err(c, &closed), ECONNREFUSED);
 	cr_assert_eq(connect_err(c, &la), 0);
 	s = expect_ok(accept(l, NULL, NULL));
-	expect_same_addr(peer_of(s), name_of(c));
+	expect_same_addr(api_peer_of(s), api_name_of(c));
 	api_close_pair(c, s);
 	expect_ok(close(l));
 }
@@ -675,15 +621,15 @@ API_TEST(tcp, connect_refused_blocking, API_NEEDS_TCP)
  * POLLRDHUP); SO_ERROR gives ECONNREFUSED once. */
 API_TEST(tcp, connect_refused_nonblocking, API_NEEDS_TCP)
 {
-	struct sockaddr_in closed = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in closed = api_sin_of("127.0.0.1", closed_port());
 	int c = expect_ok(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
 
 	cr_assert_eq(connect_err(c, &closed), EINPROGRESS);
 	wait_error(c);
 	cr_assert_eq(api_revents(c, POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	cr_assert_eq(api_revents(c, POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
 	expect_ok(close(c));
@@ -695,17 +641,17 @@ API_TEST(tcp, connect_refused_nonblocking, API_NEEDS_TCP)
  * and the next connect() starts a new attempt (EINPROGRESS). */
 API_TEST(tcp, connect_after_async_refusal, API_NEEDS_TCP)
 {
-	struct sockaddr_in closed = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in closed = api_sin_of("127.0.0.1", closed_port());
 	int c = expect_ok(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
 
 	cr_assert_eq(connect_err(c, &closed), EINPROGRESS);
 	wait_error(c);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
 	cr_assert_eq(connect_err(c, &closed), ECONNABORTED);
 	cr_assert_eq(connect_err(c, &closed), EINPROGRESS);
 	wait_error(c);
 	cr_assert_eq(connect_err(c, &closed), ECONNREFUSED);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	cr_assert_eq(connect_err(c, &closed), EINPROGRESS);
 	wait_error(c);
 	expect_ok(close(c));
@@ -778,7 +724,7 @@ API_TEST(tcp, backlog_clamped_to_somaxconn, API_NEEDS_TCP)
 	expect_ok(listen(l, (int)max + 1));
 	listen_queue(l, &queued, &backlog);
 	cr_assert_eq(backlog, max);
-	expect_same_addr(name_of(l), la);
+	expect_same_addr(api_name_of(l), la);
 	expect_ok(close(l));
 }
 
@@ -788,7 +734,7 @@ API_TEST(tcp, close_listener_resets_queued, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	char b;
 
 	cr_assert_eq(connect_err(c, &la), 0);
@@ -798,7 +744,7 @@ API_TEST(tcp, close_listener_resets_queued, API_NEEDS_TCP)
 	expect_errno(recv(c, &b, 1, 0), ECONNRESET);
 	cr_assert_eq(recv(c, &b, 1, 0), 0);
 	expect_ok(close(c));
-	c = tcp_socket();
+	c = api_tcp_socket();
 	cr_assert_eq(connect_err(c, &la), ECONNREFUSED);
 	expect_ok(close(c));
 }
@@ -811,7 +757,7 @@ API_TEST(tcp, accept_nonblocking, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 
 	set_nonblock(l);
@@ -833,8 +779,8 @@ API_TEST(tcp, accept4_flags, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
-	int d = tcp_socket();
+	int c = api_tcp_socket();
+	int d = api_tcp_socket();
 	int s;
 
 	cr_assert_eq(connect_err(c, &la), 0);
@@ -846,12 +792,12 @@ API_TEST(tcp, accept4_flags, API_NEEDS_TCP)
 	cr_assert_eq(expect_ok(fcntl(s, F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
 	cr_assert_eq(expect_ok(fcntl(s, F_GETFD)), FD_CLOEXEC);
 	expect_errno(recv(s, &(char){ 0 }, 1, 0), EAGAIN);
-	expect_same_addr(peer_of(s), name_of(c));
+	expect_same_addr(api_peer_of(s), api_name_of(c));
 	expect_ok(close(s));
 	s = expect_ok(accept4(l, NULL, NULL, 0));
 	cr_assert_eq(expect_ok(fcntl(s, F_GETFL)) & O_NONBLOCK, 0);
 	cr_assert_eq(expect_ok(fcntl(s, F_GETFD)), 0);
-	expect_same_addr(peer_of(s), name_of(d));
+	expect_same_addr(api_peer_of(s), api_name_of(d));
 	expect_ok(close(s));
 	api_close_pair(c, d);
 	expect_ok(close(l));
@@ -867,33 +813,33 @@ API_TEST(tcp, shutdown_listener, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	char b;
 
 	expect_ok(shutdown(l, SHUT_WR));
-	cr_assert_eq(get_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
+	cr_assert_eq(api_getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
 	cr_assert_eq(connect_err(c, &la), 0);
 	wait_readable(l);
 	expect_ok(shutdown(l, SHUT_RD));
-	cr_assert_eq(get_int(l, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN), 0);
 	expect_errno(accept(l, NULL, NULL), EINVAL);
 	wait_error(c);
 	expect_errno(recv(c, &b, 1, 0), ECONNRESET);
 	expect_ok(close(c));
-	c = tcp_socket();
+	c = api_tcp_socket();
 	cr_assert_eq(connect_err(c, &la), ECONNREFUSED);
 	expect_ok(close(c));
 	expect_ok(listen(l, 4));
-	cr_assert_eq(get_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
+	cr_assert_eq(api_getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
 	cr_assert_neq(port_of(l), 0);
 	expect_ok(close(l));
 
 	l = listener_explicit(4, &la);
 	expect_ok(shutdown(l, SHUT_RDWR));
-	cr_assert_eq(get_int(l, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN), 0);
 	expect_ok(listen(l, 4));
-	expect_same_addr(name_of(l), la);
-	c = tcp_socket();
+	expect_same_addr(api_name_of(l), la);
+	c = api_tcp_socket();
 	cr_assert_eq(connect_err(c, &la), 0);
 	api_close_pair(c, expect_ok(accept(l, NULL, NULL)));
 	expect_ok(close(l));
@@ -937,7 +883,7 @@ API_TEST(tcp, send_after_shut_wr_epipe, API_NEEDS_TCP)
 	cr_assert_eq(api_sigpipes(), 2);
 	expect_errno(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
 	cr_assert_eq(api_sigpipes(), 2);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	api_close_pair(c, s);
 }
 
@@ -997,8 +943,8 @@ API_TEST(tcp, simultaneous_shutdown, API_NEEDS_TCP)
 		     POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
 	cr_assert_eq(api_revents(s, POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
 	expect_errno(send(s, "x", 1, MSG_NOSIGNAL), EPIPE);
 	api_close_pair(c, s);
@@ -1024,7 +970,7 @@ API_TEST(tcp, close_with_unread_data_resets, API_NEEDS_TCP)
 		     POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
 	expect_errno(recv(c, &b, 1, 0), ECONNRESET);
 	cr_assert_eq(recv(c, &b, 1, 0), 0);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
 	expect_ok(close(c));
 }
@@ -1062,7 +1008,7 @@ API_TEST(tcp, reset_reported_once, API_NEEDS_TCP)
 	cr_assert_eq(recv(s, &b, 1, MSG_PEEK), 1);
 	expect_ok(close(s));
 	wait_error(c);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), ECONNRESET);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), ECONNRESET);
 	cr_assert_eq(recv(c, &b, 1, 0), 0);
 	cr_assert_eq(api_revents(c, POLLIN | POLLOUT | POLLRDHUP),
 		     POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
@@ -1116,7 +1062,7 @@ API_TEST(tcp, connect_unspec_disconnects, API_NEEDS_TCP)
 	expect_ok(connect(c, (struct sockaddr *)&unspec, sizeof(unspec)));
 	wait_error(s);
 	expect_errno(recv(s, &b, 1, 0), ECONNRESET);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), ECONNRESET);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), ECONNRESET);
 	cr_assert_eq(port_of(c), cport);
 	cr_assert_eq(api_revents(c, POLLIN | POLLOUT | POLLRDHUP),
 		     POLLOUT | POLLHUP);
@@ -1146,7 +1092,7 @@ API_TEST(tcp, send_after_peer_close, API_NEEDS_TCP)
 	cr_assert_eq(recv(c, &b, 1, 0), 0);
 	cr_assert_eq(send(c, "x", 1, MSG_NOSIGNAL), 1);
 	wait_error(c);
-	cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), EPIPE);
+	cr_assert_eq(api_getsockopt_int(c, SOL_SOCKET, SO_ERROR), EPIPE);
 	api_count_sigpipe();
 	expect_errno(send(c, "x", 1, 0), EPIPE);
 	cr_assert_eq(api_sigpipes(), 1);
@@ -1168,7 +1114,7 @@ API_TEST(tcp, time_wait_holds_port, API_NEEDS_TCP)
 	char b;
 	int c, s;
 
-	c = tcp_socket();
+	c = api_tcp_socket();
 	cr_assert_eq(bind_err(c, "127.0.0.1", 0), 0); /* see tcp_pair_bound */
 	cr_assert_eq(connect_err(c, &la), 0);
 	s = expect_ok(accept(l, NULL, NULL));
@@ -1215,14 +1161,14 @@ API_TEST(tcp, time_wait_reuseaddr, API_NEEDS_TCP)
 	int c, s, n;
 
 	connect_accept(l, &la, &c, &s);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_REUSEADDR), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_REUSEADDR), 1);
 	expect_ok(close(s));
 	wait_readable(c);
 	cr_assert_eq(recv(c, &b, 1, 0), 0);
 	expect_ok(close(c));
 	expect_ok(close(l));
 	cr_assert_eq(try_bind("127.0.0.1", lport, false), EADDRINUSE);
-	n = tcp_socket();
+	n = api_tcp_socket();
 	set_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
 	cr_assert_eq(bind_err(n, "127.0.0.1", lport), 0);
 	expect_ok(listen(n, 4));
@@ -1247,12 +1193,12 @@ API_TEST(tcp, listener_port_after_close, API_NEEDS_TCP)
 	cr_assert_eq(try_bind("0.0.0.0", lport, true), EADDRINUSE);
 	expect_ok(close(l));
 	cr_assert_eq(try_bind("127.0.0.1", lport, false), EADDRINUSE);
-	n = tcp_socket();
+	n = api_tcp_socket();
 	set_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
 	cr_assert_eq(bind_err(n, "127.0.0.1", lport), 0);
 	expect_ok(listen(n, 4));
 	connect_accept(n, &la, &c2, &s2);
-	expect_same_addr(name_of(s2), la);
+	expect_same_addr(api_name_of(s2), la);
 	api_close_pair(c2, s2);
 	api_close_pair(c, s);
 	expect_ok(close(n));
@@ -1281,14 +1227,14 @@ API_TEST(tcp, connected_port_conflicts, API_NEEDS_TCP)
 	cr_assert_eq(try_bind("0.0.0.0", cport, true), EADDRINUSE);
 	api_close_pair(c, s);
 
-	r = tcp_socket();
+	r = api_tcp_socket();
 	set_int(r, SOL_SOCKET, SO_REUSEADDR, 1);
 	cr_assert_eq(bind_err(r, "127.0.0.1", 0), 0);
 	cport = port_of(r);
 	cr_assert_eq(connect_err(r, &la), 0);
 	s = expect_ok(accept(l, NULL, NULL));
 	cr_assert_eq(try_bind("127.0.0.1", cport, false), EADDRINUSE);
-	n = tcp_socket();
+	n = api_tcp_socket();
 	set_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
 	cr_assert_eq(bind_err(n, "127.0.0.1", cport), 0);
 	expect_ok(listen(n, 1));

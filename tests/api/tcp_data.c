@@ -19,32 +19,6 @@
 
 #define WAIT_MS 2000 /* upper bound on waiting for loopback delivery */
 
-static struct sockaddr_in sin_of(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
-	return sin;
-}
-
-static int tcp_socket(void)
-{
-	return expect_ok(socket(AF_INET, SOCK_STREAM, 0));
-}
-
-static int get_int(int fd, int level, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, level, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
-}
-
 static void set_int(int fd, int level, int name, int v)
 {
 	expect_ok(setsockopt(fd, level, name, &v, sizeof(v)));
@@ -52,10 +26,10 @@ static void set_int(int fd, int level, int name, int v)
 
 static int tcp_listener(int backlog, struct sockaddr_in *addr)
 {
-	int l = tcp_socket();
+	int l = api_tcp_socket();
 	socklen_t len = sizeof(*addr);
 
-	*addr = sin_of("127.0.0.1", 0);
+	*addr = api_sin_of("127.0.0.1", 0);
 	expect_ok(bind(l, (struct sockaddr *)addr, sizeof(*addr)));
 	expect_ok(getsockname(l, (struct sockaddr *)addr, &len));
 	expect_ok(listen(l, backlog));
@@ -68,7 +42,7 @@ static void tcp_pair(int *c, int *s)
 	struct sockaddr_in addr;
 	int l = tcp_listener(4, &addr);
 
-	*c = tcp_socket();
+	*c = api_tcp_socket();
 	expect_ok(connect(*c, (struct sockaddr *)&addr, sizeof(addr)));
 	*s = expect_ok(accept(l, NULL, NULL));
 	expect_ok(close(l));
@@ -354,7 +328,7 @@ API_TEST(tcp_data, peek_offset, API_NEEDS_TCP)
 	int c, s;
 
 	tcp_pair(&c, &s);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PEEK_OFF), -1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PEEK_OFF), -1);
 	set_int(s, SOL_SOCKET, SO_PEEK_OFF, 0);
 	cr_assert_eq(send(c, "abcdef", 6, 0), 6);
 	wait_inq(s, 6);
@@ -362,13 +336,13 @@ API_TEST(tcp_data, peek_offset, API_NEEDS_TCP)
 	cr_assert_arr_eq(buf, "ab", 2);
 	cr_assert_eq(recv(s, buf, 2, MSG_PEEK), 2);
 	cr_assert_arr_eq(buf, "cd", 2);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PEEK_OFF), 4);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PEEK_OFF), 4);
 	cr_assert_eq(recv(s, buf, 3, 0), 3);
 	cr_assert_arr_eq(buf, "abc", 3);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PEEK_OFF), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PEEK_OFF), 1);
 	cr_assert_eq(recv(s, buf, sizeof(buf), MSG_PEEK), 2);
 	cr_assert_arr_eq(buf, "ef", 2);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PEEK_OFF), 3);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PEEK_OFF), 3);
 	api_close_pair(c, s);
 }
 
@@ -901,7 +875,7 @@ API_TEST(tcp_data, epoll_states, API_NEEDS_TCP)
 	cr_assert(ep_wait(ep, WAIT_MS) & EPOLLERR);
 	cr_assert_eq(ep_wait(ep, 0),
 		     EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), EPIPE);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), EPIPE);
 	cr_assert_eq(ep_wait(ep, 0),
 		     EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP);
 	api_close_pair(ep, s);
@@ -935,7 +909,7 @@ API_TEST(tcp_data, epoll_listener, API_NEEDS_TCP)
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
 	int ep = ep_for(l, EPOLLIN | EPOLLOUT);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 
 	cr_assert_eq(ep_wait(ep, 0), 0);

@@ -27,32 +27,6 @@
 #define ST_CLOSE       7
 #define ST_LISTEN      10
 
-static struct sockaddr_in sin_of(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
-	return sin;
-}
-
-static int tcp_socket(void)
-{
-	return expect_ok(socket(AF_INET, SOCK_STREAM, 0));
-}
-
-static int get_int(int fd, int level, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, level, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
-}
-
 /* setsockopt of an int; 0 or the errno. */
 static int set_int(int fd, int level, int name, int v)
 {
@@ -64,7 +38,7 @@ static int set_int(int fd, int level, int name, int v)
 
 static int tcp_get(int fd, int name)
 {
-	return get_int(fd, IPPROTO_TCP, name);
+	return api_getsockopt_int(fd, IPPROTO_TCP, name);
 }
 
 static int tcp_set(int fd, int name, int v)
@@ -84,10 +58,10 @@ static void tcp_set_expect(int fd, int name, int v, int want)
 /* A listener on 127.0.0.1:0, not yet listening when backlog < 0. */
 static int tcp_listener(int backlog, struct sockaddr_in *addr)
 {
-	int l = tcp_socket();
+	int l = api_tcp_socket();
 	socklen_t len = sizeof(*addr);
 
-	*addr = sin_of("127.0.0.1", 0);
+	*addr = api_sin_of("127.0.0.1", 0);
 	expect_ok(bind(l, (struct sockaddr *)addr, sizeof(*addr)));
 	expect_ok(getsockname(l, (struct sockaddr *)addr, &len));
 	if (backlog >= 0)
@@ -98,7 +72,7 @@ static int tcp_listener(int backlog, struct sockaddr_in *addr)
 static void connect_accept(int l, const struct sockaddr_in *addr, int *c,
 			   int *s)
 {
-	*c = tcp_socket();
+	*c = api_tcp_socket();
 	expect_ok(connect(*c, (const struct sockaddr *)addr, sizeof(*addr)));
 	*s = expect_ok(accept(l, NULL, NULL));
 }
@@ -201,7 +175,7 @@ static void default_congestion(char *name, size_t size)
  * timeout values are the namespace's sysctls. */
 API_TEST(tcp_opts, defaults, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	cr_assert_eq(tcp_get(s, TCP_NODELAY), 0);
 	cr_assert_eq(tcp_get(s, TCP_CORK), 0);
@@ -222,11 +196,11 @@ API_TEST(tcp_opts, defaults, API_NEEDS_TCP)
 	cr_assert_eq(tcp_get(s, TCP_FASTOPEN), 0);
 	cr_assert_eq(tcp_get(s, TCP_WINDOW_CLAMP), 0);
 	cr_assert_eq(tcp_get(s, TCP_NOTSENT_LOWAT), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_KEEPALIVE), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_OOBINLINE), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_RCVLOWAT), 1);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PEEK_OFF), -1);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_KEEPALIVE), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_OOBINLINE), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVLOWAT), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PEEK_OFF), -1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0);
 	expect_ok(close(s));
 }
 
@@ -234,7 +208,7 @@ API_TEST(tcp_opts, defaults, API_NEEDS_TCP)
 API_TEST(tcp_opts, unknown_option_enoprotoopt, API_NEEDS_TCP)
 {
 	static const int unknown[] = { 0, 99, 200, -1 };
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	int v = 1;
 	socklen_t len = sizeof(v);
 
@@ -254,7 +228,7 @@ API_TEST(tcp_opts, unknown_option_enoprotoopt, API_NEEDS_TCP)
  * and says so, down to 0; a negative length is EINVAL. */
 API_TEST(tcp_opts, option_lengths, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	int64_t wide = 1;
 	unsigned char buf[8];
 	socklen_t len;
@@ -293,7 +267,7 @@ API_TEST(tcp_opts, option_lengths, API_NEEDS_TCP)
  * independent flags. */
 API_TEST(tcp_opts, boolean_options, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	tcp_set_expect(s, TCP_NODELAY, 5, 1);
 	tcp_set_expect(s, TCP_NODELAY, -1, 1);
@@ -304,9 +278,9 @@ API_TEST(tcp_opts, boolean_options, API_NEEDS_TCP)
 	tcp_set_expect(s, TCP_CORK, 0, 0);
 	cr_assert_eq(tcp_get(s, TCP_NODELAY), 1);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_KEEPALIVE, 9), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_KEEPALIVE), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_KEEPALIVE), 1);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_KEEPALIVE, 0), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_KEEPALIVE), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_KEEPALIVE), 0);
 	expect_ok(close(s));
 }
 
@@ -343,7 +317,7 @@ API_TEST(tcp_opts, keepalive_and_syncnt_ranges, API_NEEDS_TCP)
 		{ TCP_KEEPCNT, 127 },
 		{ TCP_SYNCNT, 127 },
 	};
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		int name = opts[i].name, max = opts[i].max;
@@ -380,7 +354,7 @@ API_TEST(tcp_opts, keepalive_on_connected, API_NEEDS_TCP)
 /* TCP_USER_TIMEOUT: any non-negative number of milliseconds. */
 API_TEST(tcp_opts, user_timeout, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	tcp_set_expect(s, TCP_USER_TIMEOUT, 1, 1);
 	tcp_set_expect(s, TCP_USER_TIMEOUT, 30000, 30000);
@@ -396,7 +370,7 @@ API_TEST(tcp_opts, user_timeout, API_NEEDS_TCP)
  * over 120 s are clamped to 120 without EINVAL. */
 API_TEST(tcp_opts, linger2, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	tcp_set_expect(s, TCP_LINGER2, 10, 10);
 	tcp_set_expect(s, TCP_LINGER2, -5, -1);
@@ -410,7 +384,7 @@ API_TEST(tcp_opts, linger2, API_NEEDS_TCP)
 /* TCP_NOTSENT_LOWAT takes any int, stored as is. */
 API_TEST(tcp_opts, notsent_lowat, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	tcp_set_expect(s, TCP_NOTSENT_LOWAT, 1, 1);
 	tcp_set_expect(s, TCP_NOTSENT_LOWAT, 100000, 100000);
@@ -424,15 +398,15 @@ API_TEST(tcp_opts, notsent_lowat, API_NEEDS_TCP)
  * only on a socket that is not connected (EINVAL after). */
 API_TEST(tcp_opts, window_clamp, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	int half_min_rcvbuf, c, t;
 
 	/* The minimum receive buffer, as SO_RCVBUF reports it. */
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_RCVBUF, 1), 0);
-	half_min_rcvbuf = get_int(s, SOL_SOCKET, SO_RCVBUF) / 2;
+	half_min_rcvbuf = api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF) / 2;
 	expect_ok(close(s));
 
-	s = tcp_socket();
+	s = api_tcp_socket();
 	tcp_set_expect(s, TCP_WINDOW_CLAMP, 5000, 5000);
 	tcp_set_expect(s, TCP_WINDOW_CLAMP, 1, half_min_rcvbuf);
 	tcp_set_expect(s, TCP_WINDOW_CLAMP, 100, half_min_rcvbuf);
@@ -452,7 +426,7 @@ API_TEST(tcp_opts, window_clamp, API_NEEDS_TCP)
  * "no user limit"; before a connection it reads back the value set. */
 API_TEST(tcp_opts, maxseg_range, API_NEEDS_TCP)
 {
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	tcp_set_expect(s, TCP_MAXSEG, 88, 88);
 	tcp_set_expect(s, TCP_MAXSEG, 32767, 32767);
@@ -481,7 +455,7 @@ API_TEST(tcp_opts, maxseg_after_connect, API_NEEDS_TCP)
 	opts = (ti.tcpi_options & TCPI_OPT_TIMESTAMPS) ? 12 : 0;
 	cr_assert_eq((unsigned int)mss, ti.tcpi_snd_mss);
 	cr_assert_gt(mss, 536);
-	cr_assert_leq(mss, get_int(c, SOL_IP, IP_MTU) - 40 - opts);
+	cr_assert_leq(mss, api_getsockopt_int(c, SOL_IP, IP_MTU) - 40 - opts);
 	cr_assert_gt(tcp_get(s, TCP_MAXSEG), 536);
 	api_close_pair(c, s);
 }
@@ -495,7 +469,7 @@ API_TEST(tcp_opts, maxseg_before_connect, API_NEEDS_TCP)
 	struct sockaddr_in la;
 	struct tcp_info ti;
 	int l = tcp_listener(-1, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s, opts;
 
 	cr_assert_eq(tcp_set(c, TCP_MAXSEG, 1000), 0);
@@ -539,7 +513,7 @@ API_TEST(tcp_opts, defer_accept_rounding, API_NEEDS_TCP)
 		{ 127, 127 },	   { 128, 247 },       { 1000, 1087 },
 		{ 100000, 29887 }, { INT_MAX, 29887 },
 	};
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		tcp_set_expect(s, TCP_DEFER_ACCEPT, cases[i].set, cases[i].get);
@@ -553,7 +527,7 @@ API_TEST(tcp_opts, defer_accept_waits_for_data, API_NEEDS_TCP)
 {
 	struct sockaddr_in la;
 	int l = tcp_listener(-1, &la);
-	int c = tcp_socket();
+	int c = api_tcp_socket();
 	int s;
 
 	cr_assert_eq(tcp_set(l, TCP_DEFER_ACCEPT, 5), 0);
@@ -628,11 +602,11 @@ API_TEST(tcp_opts, accepted_inherits_listener_options, API_NEEDS_TCP)
 	cr_assert_eq(tcp_get(s, TCP_LINGER2), 5);
 	cr_assert_eq(tcp_get(s, TCP_NOTSENT_LOWAT), 5555);
 	cr_assert_eq(tcp_get(s, TCP_SYNCNT), 3);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_KEEPALIVE), 1);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_OOBINLINE), 1);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_RCVLOWAT), 7);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0x20);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 33);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_KEEPALIVE), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_OOBINLINE), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVLOWAT), 7);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0x20);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 33);
 	expect_ok(getsockopt(s, IPPROTO_TCP, TCP_CONGESTION, name, &len));
 	cr_assert_str_eq(name, "reno");
 	/* The client is untouched. */
@@ -652,7 +626,7 @@ API_TEST(tcp_opts, congestion_get, API_NEEDS_TCP)
 {
 	char want[64], name[32];
 	socklen_t len = sizeof(name);
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 
 	default_congestion(want, sizeof(want));
 	memset(name, '#', sizeof(name));
@@ -678,7 +652,7 @@ API_TEST(tcp_opts, congestion_set, API_NEEDS_TCP)
 {
 	char name[16], want[64];
 	socklen_t len = sizeof(name);
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	int c, t;
 
 	expect_ok(setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, "reno", 4));
@@ -717,7 +691,7 @@ API_TEST(tcp_opts, congestion_set, API_NEEDS_TCP)
 API_TEST(tcp_opts, info_unconnected, API_NEEDS_TCP)
 {
 	struct tcp_info ti;
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	unsigned char b[4];
 	socklen_t len = sizeof(b);
 
@@ -810,9 +784,9 @@ API_TEST(tcp_opts, ip_tos_masks_ecn, API_NEEDS_TCP)
 	tcp_pair(&c, &s);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cr_assert_eq(set_int(c, SOL_IP, IP_TOS, cases[i].set), 0);
-		cr_assert_eq(get_int(c, SOL_IP, IP_TOS), cases[i].get,
-			     "IP_TOS %#x read %#x", cases[i].set,
-			     get_int(c, SOL_IP, IP_TOS));
+		cr_assert_eq(api_getsockopt_int(c, SOL_IP, IP_TOS),
+			     cases[i].get, "IP_TOS %#x read %#x", cases[i].set,
+			     api_getsockopt_int(c, SOL_IP, IP_TOS));
 	}
 	cr_assert_eq(set_int(c, SOL_IP, IP_TOS, 0x28), 0);
 	cr_assert_eq(send(c, "x", 1, 0), 1);
@@ -831,7 +805,7 @@ API_TEST(tcp_opts, rcvlowat, API_NEEDS_TCP)
 
 	tcp_pair(&c, &s);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_RCVLOWAT, 5), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_RCVLOWAT), 5);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVLOWAT), 5);
 	cr_assert_eq(send(c, "abc", 3, 0), 3);
 	cr_assert_eq(wait_inq(s, 3), 3);
 	cr_assert_eq(api_revents(s, POLLIN), 0);
@@ -844,13 +818,15 @@ API_TEST(tcp_opts, rcvlowat, API_NEEDS_TCP)
 	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 5);
 
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_RCVLOWAT, 0), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_RCVLOWAT), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVLOWAT), 1);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_RCVBUF, 65536), 0);
-	rcvbuf = get_int(s, SOL_SOCKET, SO_RCVBUF);
+	rcvbuf = api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_RCVLOWAT, -1), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_RCVLOWAT), rcvbuf / 2);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVLOWAT),
+		     rcvbuf / 2);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_RCVLOWAT, INT_MAX), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_RCVLOWAT), rcvbuf / 2);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVLOWAT),
+		     rcvbuf / 2);
 	api_close_pair(c, s);
 }
 
@@ -865,7 +841,7 @@ API_TEST(tcp_opts, queue_ioctls, API_NEEDS_TCP)
 	static char buf[4096];
 	struct sockaddr_in la;
 	int l = tcp_listener(4, &la);
-	int s = tcp_socket();
+	int s = api_tcp_socket();
 	int c, t, n = -1;
 	size_t filled;
 

@@ -25,60 +25,20 @@
 #define WAIT_MS 2000  /* upper bound on waiting for loopback delivery */
 #define UDP_MAX 65507 /* 65535 - 20 (IP header) - 8 (UDP header) */
 
-static struct sockaddr_in sin_of(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	cr_assert_eq(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
-	return sin;
-}
-
-static in_addr_t ip_of(const char *ip)
-{
-	return sin_of(ip, 0).sin_addr.s_addr;
-}
-
 static int udp_socket(void)
 {
 	return expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
-}
-
-static struct sockaddr_in name_of(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0xa5, sizeof(sin));
-	expect_ok(getsockname(fd, (struct sockaddr *)&sin, &len));
-	cr_assert_eq(len, sizeof(sin));
-	cr_assert_eq(sin.sin_family, AF_INET);
-	return sin;
-}
-
-static struct sockaddr_in peer_of(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	memset(&sin, 0xa5, sizeof(sin));
-	expect_ok(getpeername(fd, (struct sockaddr *)&sin, &len));
-	cr_assert_eq(len, sizeof(sin));
-	cr_assert_eq(sin.sin_family, AF_INET);
-	return sin;
 }
 
 /* A UDP socket bound to ip, port 0; *name gets the name it was given. */
 static int udp_bound(const char *ip, struct sockaddr_in *name)
 {
 	int s = udp_socket();
-	struct sockaddr_in sin = sin_of(ip, 0);
+	struct sockaddr_in sin = api_sin_of(ip, 0);
 
 	expect_ok(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
 	if (name)
-		*name = name_of(s);
+		*name = api_name_of(s);
 	return s;
 }
 
@@ -93,29 +53,19 @@ static int udp_bound_explicit(const char *ip, struct sockaddr_in *name)
 	s = udp_socket();
 	expect_ok(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
 	if (name)
-		*name = name_of(s);
+		*name = api_name_of(s);
 	return s;
 }
 
 /* bind() to ip:port (port in host order); 0 or the errno. */
 static int bind_err(int fd, const char *ip, uint16_t port)
 {
-	struct sockaddr_in sin = sin_of(ip, port);
+	struct sockaddr_in sin = api_sin_of(ip, port);
 
 	errno = 0;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
 		return 0;
 	return errno;
-}
-
-static int get_int(int fd, int level, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	expect_ok(getsockopt(fd, level, name, &v, &len));
-	cr_assert_eq(len, sizeof(v));
-	return v;
 }
 
 /* setsockopt of an int; 0 or the errno. */
@@ -229,25 +179,27 @@ API_TEST(udp, new_socket_defaults, API_NEEDS_INET)
 {
 	int s = udp_socket();
 
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_PROTOCOL), IPPROTO_UDP);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_REUSEADDR), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_REUSEPORT), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 64);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_RECVERR), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_PKTINFO), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_RECVTTL), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_RECVTOS), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_FREEBIND), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_PROTOCOL),
+		     IPPROTO_UDP);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_DOMAIN), AF_INET);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_REUSEADDR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_REUSEPORT), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 64);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_RECVERR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_PKTINFO), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_RECVTTL), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_RECVTOS), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_FREEBIND), 0);
 	/* net.ipv4.ip_no_pmtu_disc = 0 gives IP_PMTUDISC_WANT. */
-	cr_assert_eq(get_int(s, SOL_IP, IP_MTU_DISCOVER), IP_PMTUDISC_WANT);
-	cr_assert_eq(get_int(s, SOL_IP, IP_MULTICAST_TTL), 1);
-	cr_assert_eq(get_int(s, SOL_IP, IP_MULTICAST_LOOP), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_MTU_DISCOVER),
+		     IP_PMTUDISC_WANT);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_MULTICAST_TTL), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_MULTICAST_LOOP), 1);
 	expect_ok(close(s));
 }
 
@@ -279,9 +231,9 @@ API_TEST(udp, autobind_on_sendto, API_NEEDS_INET)
 	int s = udp_socket();
 	char buf[8];
 
-	cr_assert_eq(name_of(s).sin_port, 0);
+	cr_assert_eq(api_name_of(s).sin_port, 0);
 	send_to(s, "hello", 5, &to);
-	me = name_of(s);
+	me = api_name_of(s);
 	cr_assert_eq(me.sin_addr.s_addr, htonl(INADDR_ANY));
 	cr_assert_geq(ntohs(me.sin_port), 1024);
 	wait_readable(r);
@@ -306,10 +258,10 @@ API_TEST(udp, autobind_on_connect, API_NEEDS_INET)
 	int s = udp_socket();
 
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
-	me = name_of(s);
+	me = api_name_of(s);
 	cr_assert_eq(me.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	cr_assert_geq(ntohs(me.sin_port), 1024);
-	peer = peer_of(s);
+	peer = api_peer_of(s);
 	cr_assert_eq(peer.sin_addr.s_addr, to.sin_addr.s_addr);
 	cr_assert_eq(peer.sin_port, to.sin_port);
 	/* Bound now: bind is EINVAL. */
@@ -329,7 +281,7 @@ API_TEST(udp, wildcard_source_is_route_prefsrc, API_NEEDS_INET)
 	int s = udp_bound("0.0.0.0", NULL);
 	char c;
 
-	to.sin_addr.s_addr = ip_of("127.0.0.7");
+	to.sin_addr.s_addr = api_ip_of("127.0.0.7");
 	send_to(s, "x", 1, &to);
 	wait_readable(r);
 	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
@@ -349,15 +301,15 @@ API_TEST(udp, destination_any_is_loopback, API_NEEDS_INET)
 	int s = udp_socket();
 	char c;
 
-	any = sin_of("0.0.0.0", ntohs(to.sin_port));
+	any = api_sin_of("0.0.0.0", ntohs(to.sin_port));
 	send_to(s, "a", 1, &any);
 	wait_readable(r);
 	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
 	cr_assert_eq(c, 'a');
 	cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	expect_ok(connect(s, (struct sockaddr *)&any, sizeof(any)));
-	cr_assert_eq(peer_of(s).sin_addr.s_addr, htonl(INADDR_LOOPBACK));
-	cr_assert_eq(peer_of(s).sin_port, to.sin_port);
+	cr_assert_eq(api_peer_of(s).sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(api_peer_of(s).sin_port, to.sin_port);
 	expect_ok(send(s, "b", 1, 0));
 	cr_assert_eq(recv_wait(r, &c, 1, 0), 1);
 	cr_assert_eq(c, 'b');
@@ -441,7 +393,7 @@ API_TEST(udp, failed_calls_still_autobind, API_NEEDS_INET)
 	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&big, 129),
 		     EINVAL);
 	expect_errno(connect(s, (struct sockaddr *)&to, 1), EINVAL);
-	cr_assert_eq(name_of(s).sin_port, 0);
+	cr_assert_eq(api_name_of(s).sin_port, 0);
 	expect_ok(close(s));
 
 	for (int i = 0; i < 9; i++) {
@@ -480,7 +432,7 @@ API_TEST(udp, failed_calls_still_autobind, API_NEEDS_INET)
 		case 5:
 			/* The loopback subnet's broadcast: routed via lo
 			 * whatever the host's routes are. */
-			bad = sin_of("127.255.255.255", 9);
+			bad = api_sin_of("127.255.255.255", 9);
 			expect_errno(sendto(s, "x", 1, 0,
 					    (struct sockaddr *)&bad,
 					    sizeof(bad)),
@@ -489,7 +441,7 @@ API_TEST(udp, failed_calls_still_autobind, API_NEEDS_INET)
 		case 6:
 			expect_errno(shutdown(s, SHUT_WR), ENOTCONN);
 			/* Still unbound after shutdown. */
-			cr_assert_eq(name_of(s).sin_port, 0);
+			cr_assert_eq(api_name_of(s).sin_port, 0);
 			expect_errno(sendto(s, "x", 1, 0,
 					    (struct sockaddr *)&to, sizeof(to)),
 				     EPIPE);
@@ -505,7 +457,7 @@ API_TEST(udp, failed_calls_still_autobind, API_NEEDS_INET)
 				     EAFNOSUPPORT);
 			break;
 		}
-		sin = name_of(s);
+		sin = api_name_of(s);
 		cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY), "case %d",
 			     i);
 		cr_assert_geq(ntohs(sin.sin_port), 1024, "case %d", i);
@@ -534,7 +486,7 @@ API_TEST(udp, connect_address_checks, API_NEEDS_INET)
 		     ENOTCONN);
 	/* Surprising: connect() to port 0 succeeds, yet getpeername() then
 	 * says ENOTCONN, since it looks at the peer port. */
-	bad = sin_of("127.0.0.1", 0);
+	bad = api_sin_of("127.0.0.1", 0);
 	expect_ok(connect(s, (struct sockaddr *)&bad, sizeof(bad)));
 	expect_errno(getpeername(s, (struct sockaddr *)&bad,
 				 &(socklen_t){ sizeof(bad) }),
@@ -585,10 +537,10 @@ API_TEST(udp, reconnect_changes_peer, API_NEEDS_INET)
 	char c;
 
 	expect_ok(connect(s, (struct sockaddr *)&a, sizeof(a)));
-	port = name_of(s).sin_port;
+	port = api_name_of(s).sin_port;
 	expect_ok(connect(s, (struct sockaddr *)&b, sizeof(b)));
-	cr_assert_eq(peer_of(s).sin_port, b.sin_port);
-	cr_assert_eq(name_of(s).sin_port, port);
+	cr_assert_eq(api_peer_of(s).sin_port, b.sin_port);
+	cr_assert_eq(api_name_of(s).sin_port, port);
 	expect_ok(send(s, "b", 1, 0));
 	cr_assert_eq(recv_wait(rb, &c, 1, 0), 1);
 	expect_errno(recv(ra, &c, 1, MSG_DONTWAIT), EAGAIN);
@@ -617,15 +569,15 @@ API_TEST(udp, connect_af_unspec_disconnects, API_NEEDS_INET)
 
 	expect_ok(connect(s, (struct sockaddr *)&pa, sizeof(pa)));
 	expect_errno(connect(s, &unspec, 1), EINVAL);
-	peer_of(s);
+	api_peer_of(s);
 	expect_ok(connect(s, &unspec, 2));
 	expect_errno(getpeername(s, (struct sockaddr *)&pa,
 				 &(socklen_t){ sizeof(pa) }),
 		     ENOTCONN);
 	expect_errno(send(s, "x", 1, 0), EDESTADDRREQ);
 	/* The name given explicitly to bind() is kept. */
-	cr_assert_eq(name_of(s).sin_port, sa.sin_port);
-	cr_assert_eq(name_of(s).sin_addr.s_addr, sa.sin_addr.s_addr);
+	cr_assert_eq(api_name_of(s).sin_port, sa.sin_port);
+	cr_assert_eq(api_name_of(s).sin_addr.s_addr, sa.sin_addr.s_addr);
 	send_to(other, "o", 1, &sa);
 	cr_assert_eq(recv_wait(s, &c, 1, 0), 1);
 	cr_assert_eq(c, 'o');
@@ -651,9 +603,9 @@ API_TEST(udp, disconnect_forgets_ephemeral_port, API_NEEDS_INET)
 
 	/* Autobound by connect: 127.0.0.1:p becomes 0.0.0.0:0. */
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
-	port = ntohs(name_of(s).sin_port);
+	port = ntohs(api_name_of(s).sin_port);
 	expect_ok(connect(s, &unspec, sizeof(unspec)));
-	sin = name_of(s);
+	sin = api_name_of(s);
 	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
 	cr_assert_eq(sin.sin_port, 0);
 	t = udp_socket();
@@ -665,7 +617,7 @@ API_TEST(udp, disconnect_forgets_ephemeral_port, API_NEEDS_INET)
 	s = udp_bound("127.0.0.1", &sin);
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
 	expect_ok(connect(s, &unspec, sizeof(unspec)));
-	sin = name_of(s);
+	sin = api_name_of(s);
 	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	cr_assert_eq(sin.sin_port, 0);
 	expect_ok(close(s));
@@ -673,9 +625,9 @@ API_TEST(udp, disconnect_forgets_ephemeral_port, API_NEEDS_INET)
 	/* bind(0.0.0.0, port 0), connect: 127.0.0.1:p, then 0.0.0.0:0. */
 	s = udp_bound("0.0.0.0", &sin);
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
-	cr_assert_eq(name_of(s).sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	cr_assert_eq(api_name_of(s).sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	expect_ok(connect(s, &unspec, sizeof(unspec)));
-	sin = name_of(s);
+	sin = api_name_of(s);
 	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
 	cr_assert_eq(sin.sin_port, 0);
 	expect_ok(close(s));
@@ -685,7 +637,7 @@ API_TEST(udp, disconnect_forgets_ephemeral_port, API_NEEDS_INET)
 	port = ntohs(sin.sin_port);
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
 	expect_ok(connect(s, &unspec, sizeof(unspec)));
-	sin = name_of(s);
+	sin = api_name_of(s);
 	cr_assert_eq(sin.sin_addr.s_addr, htonl(INADDR_ANY));
 	cr_assert_eq(ntohs(sin.sin_port), port);
 	expect_ok(close(s));
@@ -1076,7 +1028,7 @@ API_TEST(udp, sendmmsg_partial_failure, API_NEEDS_INET)
 		sm[i].msg_hdr.msg_iovlen = 1;
 	}
 	cr_assert_eq(sendmmsg(s, sm, 3, 0), 1);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(sendmmsg(s, &sm[1], 2, 0), EINVAL);
 	cr_assert_eq(recv_wait(r, &c, 1, 0), 1);
 	expect_errno(recv(r, &c, 1, MSG_DONTWAIT), EAGAIN);
@@ -1096,7 +1048,7 @@ API_TEST(udp, broadcast_without_so_broadcast_eacces, API_NEEDS_INET)
 {
 	int s = udp_bound("127.0.0.1", NULL);
 	uint16_t port = closed_port();
-	struct sockaddr_in sb = sin_of("127.255.255.255", port);
+	struct sockaddr_in sb = api_sin_of("127.255.255.255", port);
 
 	expect_errno(sendto(s, "x", 1, 0, (struct sockaddr *)&sb, sizeof(sb)),
 		     EACCES);
@@ -1104,20 +1056,20 @@ API_TEST(udp, broadcast_without_so_broadcast_eacces, API_NEEDS_INET)
 	expect_errno(getpeername(s, (struct sockaddr *)&sb,
 				 &(socklen_t){ sizeof(sb) }),
 		     ENOTCONN);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_BROADCAST), 0);
 	/* The option itself: any non-zero int reads back as 1; the value
 	 * must be a full int (unlike the SOL_IP options below).  Nothing is
 	 * sent while it is on. */
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_BROADCAST, 5), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_BROADCAST), 1);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_BROADCAST, -1), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_BROADCAST), 1);
 	cr_assert_eq(set_int(s, SOL_SOCKET, SO_BROADCAST, 0), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_BROADCAST), 0);
 	expect_errno(setsockopt(s, SOL_SOCKET, SO_BROADCAST, &(char){ 1 }, 1),
 		     EINVAL);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_BROADCAST), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_BROADCAST), 0);
 	expect_ok(close(s));
 }
 
@@ -1140,7 +1092,7 @@ static int second_bind(const char *ip1, int flags1, const char *ip2, int flags2)
 	set_reuse(a, flags1);
 	set_reuse(b, flags2);
 	cr_assert_eq(bind_err(a, ip1, 0), 0);
-	err = bind_err(b, ip2, ntohs(name_of(a).sin_port));
+	err = bind_err(b, ip2, ntohs(api_name_of(a).sin_port));
 	expect_ok(close(a));
 	expect_ok(close(b));
 	return err;
@@ -1193,7 +1145,7 @@ API_TEST(udp, reuseaddr_delivers_once, API_NEEDS_INET)
 	cr_assert_eq(set_int(a, SOL_SOCKET, SO_REUSEADDR, 1), 0);
 	cr_assert_eq(set_int(b, SOL_SOCKET, SO_REUSEADDR, 1), 0);
 	cr_assert_eq(bind_err(a, "127.0.0.1", 0), 0);
-	sin = name_of(a);
+	sin = api_name_of(a);
 	cr_assert_eq(bind_err(b, "127.0.0.1", ntohs(sin.sin_port)), 0);
 	for (int i = 0; i < 8; i++)
 		send_to(s, "x", 1, &sin);
@@ -1222,7 +1174,8 @@ API_TEST(udp, specific_address_beats_wildcard, API_NEEDS_INET)
 		cr_assert_eq(set_int(lo, SOL_SOCKET, SO_REUSEADDR, 1), 0);
 		cr_assert_eq(
 			bind_err(first, order ? "127.0.0.1" : "0.0.0.0", 0), 0);
-		to = sin_of("127.0.0.1", ntohs(name_of(first).sin_port));
+		to = api_sin_of("127.0.0.1",
+				ntohs(api_name_of(first).sin_port));
 		cr_assert_eq(bind_err(second, order ? "0.0.0.0" : "127.0.0.1",
 				      ntohs(to.sin_port)),
 			     0);
@@ -1234,7 +1187,7 @@ API_TEST(udp, specific_address_beats_wildcard, API_NEEDS_INET)
 		cr_assert_eq(c, 'b');
 		expect_errno(recv(any, &c, 1, MSG_DONTWAIT), EAGAIN);
 		/* Another loopback address reaches only the wildcard. */
-		to.sin_addr.s_addr = ip_of("127.0.0.3");
+		to.sin_addr.s_addr = api_ip_of("127.0.0.3");
 		send_to(s, "c", 1, &to);
 		cr_assert_eq(recv_wait(any, &c, 1, 0), 1);
 		cr_assert_eq(c, 'c');
@@ -1253,10 +1206,10 @@ API_TEST(udp, reuseport_other_user_eaddrinuse, API_NEEDS_INET)
 
 	cr_assert_eq(set_int(a, SOL_SOCKET, SO_REUSEPORT, 1), 0);
 	cr_assert_eq(bind_err(a, "127.0.0.1", 0), 0);
-	pa = ntohs(name_of(a).sin_port);
+	pa = ntohs(api_name_of(a).sin_port);
 	cr_assert_eq(set_int(c, SOL_SOCKET, SO_REUSEADDR, 1), 0);
 	cr_assert_eq(bind_err(c, "127.0.0.1", 0), 0);
-	pc = ntohs(name_of(c).sin_port);
+	pc = ntohs(api_name_of(c).sin_port);
 	api_drop_privileges();
 	b = udp_socket();
 	cr_assert_eq(set_int(b, SOL_SOCKET, SO_REUSEPORT, 1), 0);
@@ -1289,7 +1242,7 @@ API_TEST(udp, reuseport_group_spreads, API_NEEDS_INET)
 				      i ? ntohs(to.sin_port) : 0),
 			     0);
 		if (i == 0)
-			to = name_of(g[0]);
+			to = api_name_of(g[0]);
 	}
 	for (int i = 0; i < SENDERS; i++) {
 		int s = udp_socket();
@@ -1315,7 +1268,7 @@ API_TEST(udp, reuseport_group_spreads, API_NEEDS_INET)
  * it once, and then the socket is back to normal (EAGAIN). */
 API_TEST(udp, connected_econnrefused_on_recv, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket();
 	char c;
 
@@ -1326,9 +1279,9 @@ API_TEST(udp, connected_econnrefused_on_recv, API_NEEDS_INET)
 	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), ECONNREFUSED);
 	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
 	cr_assert_eq(wait_events(s, POLLIN | POLLOUT, 0), POLLOUT);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	/* Still connected. */
-	cr_assert_eq(peer_of(s).sin_port, to.sin_port);
+	cr_assert_eq(api_peer_of(s).sin_port, to.sin_port);
 	expect_ok(close(s));
 }
 
@@ -1336,7 +1289,7 @@ API_TEST(udp, connected_econnrefused_on_recv, API_NEEDS_INET)
  * (and is not sent); the one after succeeds. */
 API_TEST(udp, connected_econnrefused_on_send, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket();
 	char c;
 
@@ -1355,15 +1308,15 @@ API_TEST(udp, connected_econnrefused_on_send, API_NEEDS_INET)
 /* SO_ERROR reads the pending error and clears it. */
 API_TEST(udp, so_error_reads_and_clears, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket();
 	char c;
 
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
 	cr_assert_eq(send(s, "abc", 3, 0), 3);
 	wait_error(s);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
 	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
 	expect_ok(close(s));
@@ -1374,7 +1327,7 @@ API_TEST(udp, so_error_reads_and_clears, API_NEEDS_INET)
  * serves as the witness that the first error was processed.) */
 API_TEST(udp, unconnected_ignores_icmp_without_recverr, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket(), w = udp_socket();
 	char c;
 
@@ -1383,7 +1336,7 @@ API_TEST(udp, unconnected_ignores_icmp_without_recverr, API_NEEDS_INET)
 	cr_assert_eq(send(w, "abc", 3, 0), 3);
 	wait_error(w);
 	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), EAGAIN);
 	expect_errno(recv(s, &c, 1, MSG_DONTWAIT | MSG_ERRQUEUE), EAGAIN);
 	expect_ok(close(w));
@@ -1396,12 +1349,12 @@ API_TEST(udp, unconnected_ignores_icmp_without_recverr, API_NEEDS_INET)
  * consume). */
 API_TEST(udp, recverr_unconnected_sets_error, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket();
 	char c;
 
 	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_RECVERR), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_RECVERR), 1);
 	send_to(s, "abc", 3, &to);
 	wait_error(s);
 	expect_errno(recv(s, &c, 1, MSG_DONTWAIT), ECONNREFUSED);
@@ -1429,7 +1382,7 @@ API_TEST(udp, recverr_unconnected_sets_error, API_NEEDS_INET)
 API_TEST(udp, recverr_errqueue_contents, API_NEEDS_INET)
 {
 	uint16_t port = closed_port();
-	struct sockaddr_in to = sin_of("127.0.0.1", port), from;
+	struct sockaddr_in to = api_sin_of("127.0.0.1", port), from;
 	int s = udp_socket();
 	char buf[64], cbuf[256];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
@@ -1446,7 +1399,7 @@ API_TEST(udp, recverr_errqueue_contents, API_NEEDS_INET)
 	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
 	send_to(s, "hello", 5, &to);
 	wait_error(s);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
 	cr_assert_eq(wait_events(s, POLLIN, 0), POLLERR);
 	memset(&from, 0, sizeof(from));
 	cr_assert_eq(recvmsg(s, &m, MSG_ERRQUEUE), 5);
@@ -1481,7 +1434,7 @@ API_TEST(udp, recverr_errqueue_contents, API_NEEDS_INET)
  * cmsghdr MSG_CTRUNC and no cmsg at all. */
 API_TEST(udp, errqueue_truncation_flags, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket();
 	char buf[64], cbuf[256];
 	struct iovec iov = { .iov_base = buf, .iov_len = 2 };
@@ -1497,7 +1450,7 @@ API_TEST(udp, errqueue_truncation_flags, API_NEEDS_INET)
 	cr_assert_eq(recvmsg(s, &m, MSG_ERRQUEUE), 2);
 	cr_assert_eq(m.msg_flags, MSG_ERRQUEUE | MSG_TRUNC);
 	cr_assert_not_null(find_cmsg(&m, SOL_IP, IP_RECVERR));
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), 0);
 
 	cr_assert_eq(send(s, "abcdef", 6, 0), 6);
 	wait_error(s);
@@ -1528,14 +1481,14 @@ API_TEST(udp, errqueue_truncation_flags, API_NEEDS_INET)
  * socket, with IP_RECVERR on or off. */
 API_TEST(udp, recverr_off_purges_queue, API_NEEDS_INET)
 {
-	struct sockaddr_in to = sin_of("127.0.0.1", closed_port());
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
 	int s = udp_socket();
 	char c;
 
 	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
 	send_to(s, "abc", 3, &to);
 	wait_error(s);
-	cr_assert_eq(get_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+	cr_assert_eq(api_getsockopt_int(s, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
 	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 0), 0);
 	cr_assert_eq(wait_events(s, POLLIN, 0), 0);
 	expect_errno(recv(s, &c, 1, MSG_ERRQUEUE), EAGAIN);
@@ -1565,8 +1518,8 @@ API_TEST(udp, ip_pktinfo_receive, API_NEEDS_INET)
 	struct cmsghdr *cm;
 
 	cr_assert_eq(set_int(r, SOL_IP, IP_PKTINFO, 9), 0);
-	cr_assert_eq(get_int(r, SOL_IP, IP_PKTINFO), 1);
-	to = sin_of("127.0.0.5", ntohs(ra.sin_port));
+	cr_assert_eq(api_getsockopt_int(r, SOL_IP, IP_PKTINFO), 1);
+	to = api_sin_of("127.0.0.5", ntohs(ra.sin_port));
 	send_to(s, "x", 1, &to);
 	wait_readable(r);
 	cr_assert_eq(recvmsg(r, &m, 0), 1);
@@ -1575,8 +1528,8 @@ API_TEST(udp, ip_pktinfo_receive, API_NEEDS_INET)
 	cr_assert_eq(cm->cmsg_len, CMSG_LEN(sizeof(pi)));
 	memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 	cr_assert_eq(pi.ipi_ifindex, 1);
-	cr_assert_eq(pi.ipi_addr.s_addr, ip_of("127.0.0.5"));
-	cr_assert_eq(pi.ipi_spec_dst.s_addr, ip_of("127.0.0.5"));
+	cr_assert_eq(pi.ipi_addr.s_addr, api_ip_of("127.0.0.5"));
+	cr_assert_eq(pi.ipi_spec_dst.s_addr, api_ip_of("127.0.0.5"));
 	expect_ok(close(s));
 	expect_ok(close(r));
 }
@@ -1606,12 +1559,12 @@ API_TEST(udp, ip_pktinfo_send_sets_source, API_NEEDS_INET)
 	u.h.cmsg_len = CMSG_LEN(sizeof(pi));
 	u.h.cmsg_level = SOL_IP;
 	u.h.cmsg_type = IP_PKTINFO;
-	pi.ipi_spec_dst.s_addr = ip_of("127.0.0.9");
+	pi.ipi_spec_dst.s_addr = api_ip_of("127.0.0.9");
 	memcpy(CMSG_DATA(&u.h), &pi, sizeof(pi));
 	cr_assert_eq(sendmsg(s, &m, 0), 1);
 	wait_readable(r);
 	cr_assert_eq(recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len), 1);
-	cr_assert_eq(from.sin_addr.s_addr, ip_of("127.0.0.9"));
+	cr_assert_eq(from.sin_addr.s_addr, api_ip_of("127.0.0.9"));
 	/* Only for that datagram. */
 	send_to(s, "y", 1, &ra);
 	wait_readable(r);
@@ -1681,7 +1634,7 @@ API_TEST(udp, ip_recvttl_recvtos, API_NEEDS_INET)
 	cr_assert_not_null(cm);
 	memcpy(&v, CMSG_DATA(cm), sizeof(v));
 	cr_assert_eq(v, 7);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 33);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 33);
 
 	/* Room for the TTL cmsg only. */
 	send_to(s, "x", 1, &ra);
@@ -1709,19 +1662,19 @@ API_TEST(udp, ip_ttl_roundtrip, API_NEEDS_INET)
 	int v;
 
 	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 1), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 1);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 1);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 255), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 255);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 255);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 0), EINVAL);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, 256), EINVAL);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, -2), EINVAL);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 255);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 255);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TTL, -1), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 64);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 64);
 
 	c = 77;
 	expect_ok(setsockopt(s, SOL_IP, IP_TTL, &c, 1));
-	cr_assert_eq(get_int(s, SOL_IP, IP_TTL), 77);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TTL), 77);
 	expect_errno(setsockopt(s, SOL_IP, IP_TTL, &c, 0), EINVAL);
 	c = 0;
 	len = 1;
@@ -1746,19 +1699,19 @@ API_TEST(udp, ip_tos_roundtrip, API_NEEDS_TCP)
 	int t = expect_ok(socket(AF_INET, SOCK_STREAM, 0));
 
 	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0xff), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0xff);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0xff);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x03), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0x03);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0x03);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x10), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0x10);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0x10);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x100), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, 0x1b8), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0xb8);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0xb8);
 	cr_assert_eq(set_int(s, SOL_IP, IP_TOS, -1), 0);
-	cr_assert_eq(get_int(s, SOL_IP, IP_TOS), 0xff);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_TOS), 0xff);
 	cr_assert_eq(set_int(t, SOL_IP, IP_TOS, 0xff), 0);
-	cr_assert_eq(get_int(t, SOL_IP, IP_TOS), 0xfc);
+	cr_assert_eq(api_getsockopt_int(t, SOL_IP, IP_TOS), 0xfc);
 	expect_ok(close(t));
 	expect_ok(close(s));
 }
@@ -1776,14 +1729,15 @@ API_TEST(udp, ip_mtu_discover_and_ip_mtu, API_NEEDS_INET)
 
 	for (int i = IP_PMTUDISC_DONT; i <= IP_PMTUDISC_OMIT; i++) {
 		cr_assert_eq(set_int(s, SOL_IP, IP_MTU_DISCOVER, i), 0);
-		cr_assert_eq(get_int(s, SOL_IP, IP_MTU_DISCOVER), i);
+		cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_MTU_DISCOVER), i);
 	}
 	cr_assert_eq(set_int(s, SOL_IP, IP_MTU_DISCOVER, 6), EINVAL);
 	cr_assert_eq(set_int(s, SOL_IP, IP_MTU_DISCOVER, -1), EINVAL);
-	cr_assert_eq(get_int(s, SOL_IP, IP_MTU_DISCOVER), IP_PMTUDISC_OMIT);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_MTU_DISCOVER),
+		     IP_PMTUDISC_OMIT);
 	expect_errno(getsockopt(s, SOL_IP, IP_MTU, &v, &len), ENOTCONN);
 	expect_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
-	cr_assert_eq(get_int(s, SOL_IP, IP_MTU), 65535);
+	cr_assert_eq(api_getsockopt_int(s, SOL_IP, IP_MTU), 65535);
 	expect_ok(close(s));
 	expect_ok(close(r));
 }
@@ -1850,7 +1804,7 @@ API_TEST(udp, rcvbuf_empty_queue_takes_one, API_NEEDS_INET)
 
 	cr_assert_not_null(buf);
 	cr_assert_eq(set_int(r, SOL_SOCKET, SO_RCVBUF, 1), 0);
-	cr_assert_lt(get_int(r, SOL_SOCKET, SO_RCVBUF), UDP_MAX);
+	cr_assert_lt(api_getsockopt_int(r, SOL_SOCKET, SO_RCVBUF), UDP_MAX);
 	send_to(s, buf, UDP_MAX, &ra);
 	send_to(s, buf, UDP_MAX, &ra);
 	cr_assert_eq(recv_wait(r, buf, UDP_MAX, 0), UDP_MAX);
@@ -1918,7 +1872,7 @@ API_TEST(udp, shutdown_connected, API_NEEDS_INET)
 		     EPIPE);
 	expect_ok(shutdown(s, SHUT_RD));
 	cr_assert_eq(recv(s, &c, 1, 0), 0);
-	cr_assert_eq(peer_of(s).sin_port, ra.sin_port);
+	cr_assert_eq(api_peer_of(s).sin_port, ra.sin_port);
 	cr_assert_eq(wait_events(s, POLLIN | POLLOUT | POLLRDHUP, 0),
 		     POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
 	expect_ok(shutdown(s, SHUT_RDWR));
