@@ -53,7 +53,7 @@ static int tcp_init_sock(struct sock *sk)
 	tp->keepidle = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_time);
 	tp->keepintvl = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_intvl);
 	tp->keepcnt = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_probes);
-	strcpy(tp->ca_name, "reno");
+	tcp_set_ca(sk, tcp_ca_default());
 	sk->sk_destruct = tcp_destruct;
 	return 0;
 }
@@ -90,7 +90,7 @@ void tcp_inherit_options(struct tcp_sock *child, const struct tcp_sock *parent)
 	child->notsent_lowat = parent->notsent_lowat;
 	child->window_clamp = parent->window_clamp;
 	child->pingpong = parent->pingpong;
-	memcpy(child->ca_name, parent->ca_name, sizeof(child->ca_name));
+	tcp_set_ca(&child->inet.sk, parent->ca_ops);
 }
 
 void tcp_write_queue_purge(struct sock *sk)
@@ -806,18 +806,22 @@ int tcp_defer_secs(uint8_t n)
 	return period;
 }
 
-static int tcp_set_congestion(struct tcp_sock *tp, const void *optval,
+/* Linux's tcp_set_congestion_control(): the name is bounded by optlen
+ * and TCP_CA_NAME_MAX; a change restarts the algorithm's state. */
+static int tcp_set_congestion(struct sock *sk, const void *optval,
 			      unsigned int optlen)
 {
-	char name[sizeof(tp->ca_name)] = { 0 };
+	char name[TCP_CA_NAME_MAX] = { 0 };
+	const struct tcp_congestion_ops *ops;
 
 	if (optlen < 1)
 		return -EINVAL;
 	memcpy(name, optval, min_t(size_t, optlen, sizeof(name) - 1));
-	/* NewReno (RFC 6582) is the one algorithm this TCP has. */
-	if (strcmp(name, "reno"))
+	ops = tcp_ca_find(name);
+	if (!ops)
 		return -ENOENT;
-	strcpy(tp->ca_name, name);
+	if (ops != tcp_sk(sk)->ca_ops)
+		tcp_set_ca(sk, ops);
 	return 0;
 }
 
@@ -860,7 +864,7 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (optname == TCP_CONGESTION) {
 		lock_sock(sk);
-		err = tcp_set_congestion(tp, optval, optlen);
+		err = tcp_set_congestion(sk, optval, optlen);
 		release_sock(sk);
 		return err;
 	}
@@ -1069,11 +1073,11 @@ static int tcp_getsockopt(struct sock *sk, int level, int optname, void *optval,
 	}
 	case TCP_CONGESTION:
 		release_sock(sk);
-		if (len > 16)
-			len = 16;
+		if (len > TCP_CA_NAME_MAX)
+			len = TCP_CA_NAME_MAX;
 		memset(optval, 0, (size_t)len);
-		memcpy(optval, tp->ca_name,
-		       min_t(size_t, (size_t)len, sizeof(tp->ca_name)));
+		memcpy(optval, tp->ca_ops->name,
+		       min_t(size_t, (size_t)len, strlen(tp->ca_ops->name)));
 		*optlen = len;
 		return 0;
 	default:

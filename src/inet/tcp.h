@@ -28,6 +28,7 @@
 #define TCP_INIT_CWND	    10
 #define TCP_WSCALE	    7
 #define TCP_MAX_WINDOW	    (1u << 30)
+#define TCP_CA_NAME_MAX	    16
 
 /* The MSS a device's MTU allows: headers off, and never a datagram over
  * 65535 bytes (loopback: 65495, as Linux announces). */
@@ -76,10 +77,13 @@ struct tcp_sock {
 	struct sk_buff_head out_of_order_queue;
 	uint32_t copied_seq; /* next byte the reader takes */
 
-	/* congestion control (RFC 5681, NewReno 6582) */
+	/* congestion control (RFC 5681, NewReno 6582; tcp_cong.c) */
 	uint32_t snd_cwnd, snd_ssthresh, cwnd_cnt;
 	uint32_t dupacks, high_seq;
 	bool in_recovery;
+	bool cwnd_limited; /* the last send stopped at the window */
+	const struct tcp_congestion_ops *ca_ops;
+	uint64_t ca_priv[8]; /* the algorithm's state */
 
 	/* RTT and RTO (RFC 6298) */
 	int64_t srtt, rttvar, rto; /* ns */
@@ -107,7 +111,6 @@ struct tcp_sock {
 	bool defer_pending;	 /* made, waiting for data */
 	bool pingpong;		 /* TCP_QUICKACK 0: delay ACKs */
 	unsigned int quick_acks; /* segments still ACKed at once */
-	char ca_name[16];	 /* TCP_CONGESTION as set */
 
 	/* listening: made connections waiting for accept(), and the
 	 * half-open ones */
@@ -123,6 +126,20 @@ struct tcp_sock {
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_out, segs_in;
 	uint32_t total_retrans;
+};
+
+/* A congestion-control algorithm (Linux's tcp_congestion_ops). */
+struct tcp_congestion_ops {
+	const char *name; /* TCP_CONGESTION; at most 15 bytes */
+	void (*init)(struct sock *sk);
+	/* the slow-start threshold after a congestion event */
+	uint32_t (*ssthresh)(struct sock *sk);
+	/* @acked segments newly acknowledged outside recovery */
+	void (*cong_avoid)(struct sock *sk, uint32_t acked);
+	/* an RTT sample (ns; Karn: never of a retransmission) */
+	void (*pkts_acked)(struct sock *sk, int64_t rtt);
+	/* a retransmission timeout */
+	void (*loss)(struct sock *sk);
 };
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk)
@@ -177,6 +194,14 @@ void tcp_child_established(struct sock *child);
 
 /* tcp_ipv4.c */
 void tcp_reset_children(struct sock *lsk);
+
+/* tcp_cong.c */
+const struct tcp_congestion_ops *tcp_ca_default(void);
+const struct tcp_congestion_ops *tcp_ca_find(const char *name);
+void tcp_set_ca(struct sock *sk, const struct tcp_congestion_ops *ops);
+void tcp_ca_enter_recovery(struct sock *sk);
+void tcp_ca_enter_loss(struct sock *sk);
+void tcp_ca_acked(struct sock *sk, uint32_t acked, int64_t rtt);
 
 /* tcp_timer.c */
 void tcp_reset_xmit_timer(struct sock *sk);

@@ -34,27 +34,15 @@ static void tcp_rtt_sample(struct tcp_sock *tp, int64_t rtt)
 		tp->rto = TCP_RTO_MAX;
 }
 
-/* RFC 5681 3.1: slow start below ssthresh, then one MSS per window. */
-static void tcp_cong_avoid(struct tcp_sock *tp, uint32_t acked_segs)
-{
-	if (tp->in_recovery)
-		return;
-	while (acked_segs--) {
-		if (tp->snd_cwnd < tp->snd_ssthresh) {
-			tp->snd_cwnd++;
-		} else if (++tp->cwnd_cnt >= tp->snd_cwnd) {
-			tp->cwnd_cnt = 0;
-			tp->snd_cwnd++;
-		}
-	}
-}
-
-/* Free what @ack covers from the write queue; returns the segments. */
-static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
+/* Free what @ack covers from the write queue; returns the segments, and
+ * in *@rtt the RTT sample (Karn: 0 when only retransmissions went). */
+static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 	uint32_t segs = 0;
+
+	*rtt = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) != NULL &&
 	       skb != tp->send_head) {
@@ -63,7 +51,7 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack)
 		if (after(cb->end_seq, ack))
 			break;
 		if (!cb->sacked && cb->sent)
-			tcp_rtt_sample(tp, clock_now_ns() - cb->sent);
+			*rtt = clock_now_ns() - cb->sent;
 		tp->bytes_acked += skb->len;
 		skb_unlink(skb, &sk->sk_write_queue);
 		kfree_skb(skb);
@@ -97,10 +85,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		/* RFC 5681 2: a duplicate ACK with data in flight. */
 		if (!len && tp->snd_una != tp->snd_nxt && !tp->in_recovery &&
 		    ++tp->dupacks == 3) {
-			uint32_t flight =
-				(tp->snd_nxt - tp->snd_una) / tp->mss_cache;
-
-			tp->snd_ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+			tcp_ca_enter_recovery(sk);
 			tp->snd_cwnd = tp->snd_ssthresh + 3;
 			tp->in_recovery = true;
 			tp->high_seq = tp->snd_nxt;
@@ -112,7 +97,11 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	}
 	/* New data acknowledged. */
 	{
-		uint32_t segs = tcp_clean_rtx_queue(sk, ack);
+		int64_t rtt;
+		uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt);
+
+		if (rtt)
+			tcp_rtt_sample(tp, rtt);
 
 		tp->snd_una = ack;
 		tp->dupacks = 0;
@@ -128,7 +117,11 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 					sk, skb_peek(&sk->sk_write_queue));
 			}
 		} else {
-			tcp_cong_avoid(tp, segs ? segs : 1);
+			/* Grow only a window that is in use (Linux's
+			 * tcp_is_cwnd_limited()). */
+			tcp_ca_acked(sk,
+				     tp->cwnd_limited ? (segs ? segs : 1) : 0,
+				     rtt);
 		}
 	}
 	if (tp->snd_una == tp->snd_nxt)
@@ -320,6 +313,7 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			    const struct tcp_hdr_info *th)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t rtt;
 
 	if (th->flags & TCPHDR_ACK) {
 		if (!after(th->ack_seq, tp->iss) ||
@@ -345,7 +339,8 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	if (th->flags & TCPHDR_ACK) {
 		tp->snd_wnd = th->window; /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
-		tcp_clean_rtx_queue(sk, th->ack_seq);
+		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
+			tcp_rtt_sample(tp, rtt);
 		tp->snd_una = th->ack_seq;
 		tp->retransmits = 0;
 		del_timer(&tp->retransmit_timer);
@@ -399,6 +394,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct net *net = sock_net(sk);
+	int64_t rtt;
 	uint32_t seq = th->seq, len = skb->len;
 	uint32_t seglen = len + !!(th->flags & TCPHDR_FIN);
 
@@ -451,7 +447,8 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = th->ack_seq;
-		tcp_clean_rtx_queue(sk, th->ack_seq);
+		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
+			tcp_rtt_sample(tp, rtt);
 		tp->snd_una = th->ack_seq;
 		tp->retransmits = 0;
 		del_timer(&tp->retransmit_timer);

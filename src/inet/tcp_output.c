@@ -197,13 +197,21 @@ void tcp_write_xmit(struct sock *sk, bool push)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 
+	/* Whether the window limits the sender, for the algorithm's growth
+	 * (Linux's tcp_cwnd_validate()): it does when data waits for it or
+	 * half of it is out. */
+	tp->cwnd_limited = 2 * (tp->snd_nxt - tp->snd_una) >=
+			   tp->snd_cwnd * tp->mss_cache;
+
 	while ((skb = tp->send_head) != NULL) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 		uint32_t in_flight = tp->snd_nxt - tp->snd_una;
 		uint32_t cwnd = tp->snd_cwnd * tp->mss_cache;
 
-		if (in_flight && in_flight + skb->len > cwnd)
+		if (in_flight && in_flight + skb->len > cwnd) {
+			tp->cwnd_limited = true;
 			break;
+		}
 		/* The receive window; a zero window is probed by the
 		 * retransmission timer. */
 		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) && in_flight)

@@ -68,10 +68,7 @@ static void tcp_retransmit_timer(struct timer_list *t)
 		tp->retrans_stamp = clock_now_ns();
 	/* RFC 5681 3.1: a timeout restarts slow start. */
 	if (tp->snd_una != tp->snd_nxt) {
-		uint32_t flight = (tp->snd_nxt - tp->snd_una) / tp->mss_cache;
-
-		tp->snd_ssthresh = flight / 2 > 2 ? flight / 2 : 2;
-		tp->snd_cwnd = 1;
+		tcp_ca_enter_loss(sk);
 		tp->in_recovery = false;
 		tp->dupacks = 0;
 	}

@@ -156,7 +156,7 @@ static long sysctl_net(const char *name)
 static void default_congestion(char *name, size_t size)
 {
 #ifdef API_TARGET_USNET
-	snprintf(name, size, "reno");
+	snprintf(name, size, "cubic");
 #else
 	FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
 
@@ -668,6 +668,13 @@ API_TEST(tcp_opts, congestion_set, API_NEEDS_TCP)
 	default_congestion(want, sizeof(want));
 	expect_ok(
 		setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, want, strlen(want)));
+	/* CUBIC (RFC 9438) is built into both. */
+	expect_ok(setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5));
+	len = sizeof(name);
+	expect_ok(getsockopt(s, IPPROTO_TCP, TCP_CONGESTION, name, &len));
+	cr_assert_str_eq(name, "cubic");
+	expect_errno(setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, "cubi", 4),
+		     ENOENT);
 	expect_ok(setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, "renoX", 4));
 	len = sizeof(name);
 	expect_ok(getsockopt(s, IPPROTO_TCP, TCP_CONGESTION, name, &len));
