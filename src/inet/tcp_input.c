@@ -179,8 +179,24 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	int rmem = sk_rmem_alloc_get(sk);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 
-	if (rmem + (int)skb->truesize > READ_ONCE(sk->sk_rcvbuf) && rmem &&
+	if (!after(cb->end_seq, tp->rcv_nxt)) {
+		/* All of it came before: a retransmission, ACKed at once
+		 * (Linux's tcp_data_queue() enters quick-ack mode). */
+		kfree_skb(skb);
+		tcp_send_ack(sk);
+		return;
+	}
+	/* The window we announced is a promise (RFC 9293 3.8.6.2.2): data
+	 * in order inside it is taken even when small segments cost more
+	 * buffer than the window allowed for, up to twice the buffer
+	 * (where Linux collapses its queue, tcp_collapse()). */
+	if (!after(cb->seq, tp->rcv_nxt) &&
+	    !after(cb->end_seq, tp->rcv_wup + tp->rcv_wnd) &&
+	    rmem + (int)skb->truesize <= 2 * rcvbuf)
+		rcvbuf = 2 * rcvbuf;
+	if (rmem + (int)skb->truesize > rcvbuf && rmem &&
 	    !after(cb->seq, tp->rcv_nxt) &&
 	    !skb_queue_empty(&tp->out_of_order_queue)) {
 		/* In-order data comes first: give up what arrived out of
@@ -188,7 +204,7 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		skb_queue_purge(&tp->out_of_order_queue);
 		rmem = sk_rmem_alloc_get(sk);
 	}
-	if (rmem + (int)skb->truesize > READ_ONCE(sk->sk_rcvbuf) && rmem) {
+	if (rmem + (int)skb->truesize > rcvbuf && rmem) {
 		/* No room: drop and let the peer retransmit. */
 		kfree_skb_reason(sock_net(sk), skb,
 				 SKB_DROP_REASON_SOCKET_RCVBUFF);
@@ -502,8 +518,9 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		TCP_SKB_CB(data)->consumed = 0;
 		skb = NULL;
 		if (th->flags & TCPHDR_FIN) {
-			/* Keep the FIN for when its data is in order. */
-			if (seq == tp->rcv_nxt) {
+			/* Keep the FIN for when its data is in order (a
+			 * retransmission may start before RCV.NXT). */
+			if (!after(seq, tp->rcv_nxt)) {
 				tcp_data_queue(sk, data);
 				if (tp->rcv_nxt == seq + len)
 					tcp_fin(sk);

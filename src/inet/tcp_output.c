@@ -149,6 +149,18 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+	/* What the peer has of it goes no more (Linux's tcp_trim_head()). */
+	if (before(cb->seq, tp->snd_una) && skb->len &&
+	    !(cb->flags & TCPHDR_SYN)) {
+		uint32_t acked = tp->snd_una - cb->seq;
+
+		if (acked > skb->len)
+			acked = skb->len;
+		skb_pull(skb, acked);
+		cb->seq += acked;
+	}
 
 	TCP_SKB_CB(skb)->sacked = 1; /* Karn: no RTT sample from it */
 	tp->total_retrans++;
@@ -157,11 +169,16 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 
 /* Whether Nagle holds back a small segment (RFC 896, Linux's
  * tcp_nagle_check()): unacked data is out and this one is not full. */
-static bool tcp_nagle_holds(const struct tcp_sock *tp,
-			    const struct sk_buff *skb, bool push)
+static bool tcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
+			    bool push)
 {
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	/* Only the last segment can still grow; one the window cut short
+	 * goes (Linux applies Nagle to the tail of the queue only). */
 	if (skb->len >= tp->mss_cache ||
-	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)))
+	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
+	    skb != skb_peek_tail(&sk->sk_write_queue))
 		return false;
 	if (tp->cork)
 		return true;
@@ -232,7 +249,7 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		    tp->snd_una + tp->snd_wnd - cb->seq < skb->len &&
 		    tcp_fragment(sk, skb, tp->snd_una + tp->snd_wnd - cb->seq))
 			break;
-		if (tcp_nagle_holds(tp, skb, push))
+		if (tcp_nagle_holds(sk, skb, push))
 			break;
 		cb->sent = clock_now_ns();
 		if (tcp_transmit_skb(sk, skb, true))
