@@ -50,6 +50,8 @@
 	/* TCP header, options or checksum invalid */                        \
 	X(TCP_INHDR)                                                         \
 	X(TCP_CSUM)                                                          \
+	/* an old duplicate by its timestamp (RFC 7323 PAWS) */              \
+	X(TCP_RFC7323_PAWS)                                                  \
 	/* out of memory on the way */                                       \
 	X(NOMEM)                                                             \
 	/* the device's transmit queue is full (link fault injection too) */ \

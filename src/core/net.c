@@ -42,6 +42,9 @@ static const struct net_sysctls sysctl_defaults = {
 	.tcp_keepalive_probes = 9,
 	.tcp_syn_retries = 6,
 	.tcp_fin_timeout = 60,
+	.tcp_timestamps = 1,
+	.tcp_sack = 1,
+	.tcp_syncookies = 1,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -297,6 +300,9 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.tcp_keepalive_probes", tcp_keepalive_probes, 1, 127),
 	SYSCTL("ipv4.tcp_syn_retries", tcp_syn_retries, 1, 127),
 	SYSCTL("ipv4.tcp_fin_timeout", tcp_fin_timeout, 1, INT_MAX / 1000),
+	SYSCTL("ipv4.tcp_timestamps", tcp_timestamps, 0, 2),
+	SYSCTL("ipv4.tcp_sack", tcp_sack, 0, 1),
+	SYSCTL("ipv4.tcp_syncookies", tcp_syncookies, 0, 2),
 };
 
 static int *sysctl_find(struct net *net, const char *name,

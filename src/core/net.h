@@ -39,6 +39,9 @@ struct net_sysctls {
 	int tcp_keepalive_probes; /* ipv4.tcp_keepalive_probes */
 	int tcp_syn_retries;	  /* ipv4.tcp_syn_retries */
 	int tcp_fin_timeout;	  /* ipv4.tcp_fin_timeout, seconds */
+	int tcp_timestamps;	  /* ipv4.tcp_timestamps (RFC 7323) */
+	int tcp_sack;		  /* ipv4.tcp_sack (RFC 2018) */
+	int tcp_syncookies;	  /* ipv4.tcp_syncookies */
 };
 
 struct net_device;

@@ -54,8 +54,20 @@ static int tcp_init_sock(struct sock *sk)
 	tp->keepintvl = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_intvl);
 	tp->keepcnt = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_probes);
 	tcp_set_ca(sk, tcp_ca_default());
+	tcp_offer_options(sk);
 	sk->sk_destruct = tcp_destruct;
 	return 0;
+}
+
+/* What a SYN of ours offers (the namespace's sysctls); the handshake
+ * keeps what the peer offered too (tcp_input.c). */
+void tcp_offer_options(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct net_sysctls *sys = &sock_net(sk)->sysctl;
+
+	tp->tstamp_ok = READ_ONCE(sys->tcp_timestamps) != 0;
+	tp->sack_ok = READ_ONCE(sys->tcp_sack) != 0;
 }
 
 int tcp_fin_time(const struct sock *sk)
@@ -205,6 +217,8 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 		tp->mss_cache = tp->user_mss;
 	tp->iss = tcp_isn(net, inet->inet_saddr, daddr, inet->inet_sport,
 			  sin->sin_port);
+	tp->ts_offset = tcp_ts_off(net, inet->inet_saddr, daddr);
+	tcp_offer_options(sk);
 	tcp_set_state(sk, TCP_SYN_SENT);
 	tcp_hash_conn(sk);
 	err = tcp_connect(sk);
@@ -990,6 +1004,10 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 	info->tcpi_rcv_wscale = tp->rcv_wscale;
 	if (tp->wscale_ok)
 		info->tcpi_options |= TCPI_OPT_WSCALE;
+	if (tp->tstamp_ok && sk->sk_state != TCP_SYN_SENT)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (tp->sack_ok && sk->sk_state != TCP_SYN_SENT)
+		info->tcpi_options |= TCPI_OPT_SACK;
 	info->tcpi_total_retrans = tp->total_retrans;
 	ext->bytes_acked = tp->bytes_acked;
 	ext->bytes_received = tp->bytes_received;

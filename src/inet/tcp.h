@@ -29,6 +29,8 @@
 #define TCP_WSCALE	    7
 #define TCP_MAX_WINDOW	    (1u << 30)
 #define TCP_CA_NAME_MAX	    16
+#define TCP_TS_OPT_LEN	    12 /* NOP, NOP, timestamps */
+#define TCP_PAWS_24DAYS	    (24LL * 86400 * NSEC_PER_SEC)
 
 /* The MSS a device's MTU allows: headers off, and never a datagram over
  * 65535 bytes (loopback: 65495, as Linux announces). */
@@ -71,6 +73,13 @@ struct tcp_sock {
 	uint32_t rx_opt_mss;	   /* what the peer announced */
 	uint8_t snd_wscale, rcv_wscale;
 	bool wscale_ok;
+	/* RFC 7323 timestamps and RFC 2018 SACK: offered (before the
+	 * handshake), then agreed */
+	bool tstamp_ok, sack_ok;
+	uint32_t ts_recent;	 /* the TSval to echo (4.3) */
+	int64_t ts_recent_stamp; /* when it was stored (PAWS, 5.5) */
+	uint32_t ts_offset;	 /* added to our ms clock (5.4) */
+	uint32_t sack_recent;	 /* seq of the latest out-of-order arrival */
 
 	/* receive side */
 	uint32_t rcv_nxt, rcv_wnd, rcv_wup, irs;
@@ -162,6 +171,10 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 			uint32_t daddr, uint16_t dport);
 uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
 		 uint16_t sport, uint16_t dport);
+/* RFC 7323 5.4: the offset of a connection's TSval clock. */
+uint32_t tcp_ts_off(struct net *net, uint32_t saddr, uint32_t daddr);
+/* Our TSval now: a 1 ms clock, as Linux's. */
+uint32_t tcp_ts_now(const struct tcp_sock *tp);
 void tcp_set_state(struct sock *sk, int state);
 /* The sock is closed for good: off every table; drop the protocol's
  * reference (lock held). */
@@ -219,5 +232,6 @@ int tcp_syn_retries(const struct sock *sk);
 /* An accepted socket starts with its listener's options. */
 void tcp_inherit_options(struct tcp_sock *child, const struct tcp_sock *parent);
 void tcp_reset(struct sock *sk, int err);
+void tcp_offer_options(struct sock *sk);
 
 #endif

@@ -100,6 +100,12 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		int64_t rtt;
 		uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt);
 
+		/* RFC 7323 4.1: the echoed TSval measures the RTT where
+		 * Karn leaves no sample. */
+		if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts &&
+		    th->opt.tsecr)
+			rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) *
+			      NSEC_PER_MSEC;
 		if (rtt)
 			tcp_rtt_sample(tp, rtt);
 
@@ -225,6 +231,7 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		sk->sk_data_ready(sk);
 	} else {
 		/* A hole before it: keep it, and say where we are. */
+		tp->sack_recent = cb->seq;
 		tcp_ofo_insert(sk, skb);
 		tcp_send_ack(sk);
 	}
@@ -306,11 +313,18 @@ void tcp_child_established(struct sock *child)
 	parent->sk_data_ready(parent);
 }
 
-/* Apply the options of a SYN. */
+/* Apply the options of a SYN: what both offered is agreed. */
 static void tcp_syn_options(struct tcp_sock *tp, const struct tcp_options *o,
 			    bool we_offer_wscale)
 {
 	unsigned int mss = o->has_mss && o->mss ? o->mss : TCP_MSS_DEFAULT;
+
+	tp->sack_ok = tp->sack_ok && o->sack_perm;
+	tp->tstamp_ok = tp->tstamp_ok && o->has_ts;
+	if (tp->tstamp_ok) {
+		tp->ts_recent = o->tsval;
+		tp->ts_recent_stamp = clock_now_ns();
+	}
 
 	tp->rx_opt_mss = mss;
 	if (tp->user_mss && tp->user_mss < mss)
@@ -322,6 +336,33 @@ static void tcp_syn_options(struct tcp_sock *tp, const struct tcp_options *o,
 		tp->snd_wscale = o->wscale > 14 ? 14 : o->wscale;
 	else
 		tp->snd_wscale = tp->rcv_wscale = 0;
+	/* Every segment carries the timestamps: less room for data (Linux's
+	 * tcp_sync_mss() counts tcp_header_len). */
+	if (tp->tstamp_ok)
+		tp->mss_cache -= TCP_TS_OPT_LEN;
+}
+
+/* RFC 7323 5.3 R1 (PAWS): a segment whose TSval is older than the one
+ * we echo is an old duplicate, unless our TS.Recent is older than 24
+ * days. */
+static bool tcp_paws_reject(const struct tcp_sock *tp,
+			    const struct tcp_hdr_info *th)
+{
+	return tp->tstamp_ok && th->opt.has_ts &&
+	       (int32_t)(th->opt.tsval - tp->ts_recent) < 0 &&
+	       clock_now_ns() - tp->ts_recent_stamp <= TCP_PAWS_24DAYS;
+}
+
+/* RFC 7323 4.3 (2): remember the TSval of a segment that covers the
+ * left edge of the window (Linux: not after the last ACK sent). */
+static void tcp_store_ts_recent(struct tcp_sock *tp,
+				const struct tcp_hdr_info *th)
+{
+	if (tp->tstamp_ok && th->opt.has_ts && !after(th->seq, tp->rcv_wup) &&
+	    (int32_t)(th->opt.tsval - tp->ts_recent) >= 0) {
+		tp->ts_recent = th->opt.tsval;
+		tp->ts_recent_stamp = clock_now_ns();
+	}
 }
 
 /* RFC 9293 3.10.7.3: SYN-SENT. */
@@ -427,12 +468,20 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		}
 		goto drop;
 	}
+	/* RFC 7323 5.3: PAWS before the sequence number; a RST is taken
+	 * anyway (as Linux's tcp_validate_incoming()). */
+	if (tcp_paws_reject(tp, th) && !(th->flags & TCPHDR_RST)) {
+		kfree_skb_reason(net, skb, SKB_DROP_REASON_TCP_RFC7323_PAWS);
+		tcp_send_ack(sk);
+		return;
+	}
 	/* first: the sequence number */
 	if (!tcp_sequence_ok(tp, seq, seglen)) {
 		if (!(th->flags & TCPHDR_RST))
 			tcp_send_ack(sk);
 		goto drop;
 	}
+	tcp_store_ts_recent(tp, th);
 	/* second: RST (RFC 5961 3.2: only the exact one resets) */
 	if (th->flags & TCPHDR_RST) {
 		if (seq != tp->rcv_nxt) {

@@ -235,9 +235,9 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 	return any;
 }
 
-/* RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. */
-uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
-		 uint16_t sport, uint16_t dport)
+/* A keyed hash of a 4-tuple with the namespace's secret. */
+static uint64_t tcp_secret_hash(struct net *net, uint32_t saddr, uint32_t daddr,
+				uint16_t sport, uint16_t dport)
 {
 	const uint64_t *k = tcp_table(net)->isn_secret;
 	uint64_t h = k[0] ^ ((uint64_t)saddr << 32 | daddr);
@@ -245,8 +245,26 @@ uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
 	h ^= (uint64_t)sport << 16 | dport;
 	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull ^ k[1];
 	h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return (uint32_t)h + (uint32_t)(clock_now_ns() / 4000);
+	return h ^ (h >> 33);
+}
+
+/* RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. */
+uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
+		 uint16_t sport, uint16_t dport)
+{
+	return (uint32_t)tcp_secret_hash(net, saddr, daddr, sport, dport) +
+	       (uint32_t)(clock_now_ns() / 4000);
+}
+
+/* Per pair of addresses, as Linux's secure_tcp_ts_off(). */
+uint32_t tcp_ts_off(struct net *net, uint32_t saddr, uint32_t daddr)
+{
+	return (uint32_t)(tcp_secret_hash(net, saddr, daddr, 0, 0) >> 32);
+}
+
+uint32_t tcp_ts_now(const struct tcp_sock *tp)
+{
+	return (uint32_t)(clock_now_ns() / NSEC_PER_MSEC) + tp->ts_offset;
 }
 
 void tcp_set_state(struct sock *sk, int state)

@@ -64,6 +64,48 @@ uint32_t tcp_select_window(struct sock *sk)
 	return win >> tp->rcv_wscale;
 }
 
+/* The SACK blocks of an ACK (RFC 2018 4): what the out-of-order queue
+ * holds, in ranges, the one with the latest arrival first; as many as
+ * @room bytes of options take. */
+static void tcp_sack_blocks(const struct tcp_sock *tp, struct tcp_options *opt,
+			    size_t room)
+{
+	struct tcp_sack_block r[TCP_MAX_SACK + 1] = { 0 };
+	unsigned int n = 0, max = opt->has_ts ? 3 : TCP_MAX_SACK, first = 0;
+	struct sk_buff *skb;
+
+	if (room < 12)
+		return;
+	if ((room - 4) / 8 < max)
+		max = (unsigned int)(room - 4) / 8;
+	skb_queue_walk(&tp->out_of_order_queue, skb) {
+		const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+		if (n && !after(cb->seq, r[n - 1].end)) {
+			if (after(cb->end_seq, r[n - 1].end))
+				r[n - 1].end = cb->end_seq;
+			continue;
+		}
+		if (n == TCP_MAX_SACK + 1)
+			break;
+		r[n].start = cb->seq;
+		r[n++].end = cb->end_seq;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (!before(tp->sack_recent, r[i].start) &&
+		    before(tp->sack_recent, r[i].end))
+			first = i;
+	if (n > max)
+		n = max;
+	if (first >= n)
+		first = 0;
+	opt->sacks[0] = r[first];
+	for (unsigned int i = 0, k = 1; k < n; i++)
+		if (i != first)
+			opt->sacks[k++] = r[i];
+	opt->num_sacks = (uint8_t)n;
+}
+
 /*
  * Send one segment: header from the sock's state and @flags, @len bytes of
  * @data at sequence @seq.  Consumes nothing; returns 0 or -errno.
@@ -96,10 +138,26 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 	uint8_t *p;
 	int err;
 
+	if (tp->tstamp_ok && !(flags & TCPHDR_RST && !(flags & TCPHDR_ACK))) {
+		/* RFC 7323 3.2: on every segment once agreed; a SYN offers
+		 * them with TSecr 0. */
+		th.opt.has_ts = true;
+		th.opt.tsval = tcp_ts_now(tp);
+		th.opt.tsecr = (flags & TCPHDR_ACK) ? tp->ts_recent : 0;
+	}
 	if (flags & TCPHDR_SYN) {
+		th.opt.sack_perm = tp->sack_ok;
 		th.opt.has_mss = true;
+		/* What the path takes, before options (a SYN-ACK's
+		 * mss_cache has the timestamps off already). */
 		th.opt.mss =
-			(uint16_t)(tp->user_mss ? tp->user_mss : tp->mss_cache);
+			(uint16_t)(tp->user_mss ?
+					   tp->user_mss :
+					   tp->mss_cache +
+						   ((flags & TCPHDR_ACK) &&
+								    tp->tstamp_ok ?
+							    TCP_TS_OPT_LEN :
+							    0));
 		if (tp->rcv_wscale || !(flags & TCPHDR_ACK) || tp->wscale_ok) {
 			th.opt.has_wscale = true;
 			th.opt.wscale = tp->rcv_wscale;
@@ -111,6 +169,10 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 		th.ack_seq = tp->rcv_nxt;
 		if (!(flags & TCPHDR_SYN))
 			th.window = (uint16_t)tcp_select_window(sk);
+		if (tp->sack_ok && !(flags & (TCPHDR_SYN | TCPHDR_RST)) &&
+		    !skb_queue_empty(&tp->out_of_order_queue) &&
+		    tp->mss_cache > len)
+			tcp_sack_blocks(tp, &th.opt, tp->mss_cache - len);
 		tp->ack_pending = false;
 		tp->pending_acks = 0;
 		del_timer(&tp->delack_timer);

@@ -365,3 +365,25 @@ int api_getsockopt_int(int fd, int level, int name)
 	cr_assert_eq(len, sizeof(v));
 	return v;
 }
+
+long api_sysctl_net(const char *name)
+{
+	long v = -1;
+#ifdef API_TARGET_USNET
+	cr_assert_eq(usnet_sysctl_get(NULL, name, &v), 0, "sysctl %s: %s", name,
+		     strerror(errno));
+#else
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s", name);
+	for (char *p = path + strlen("/proc/sys/net/"); *p; p++)
+		if (*p == '.')
+			*p = '/';
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fscanf(f, "%ld", &v), 1);
+	fclose(f);
+#endif
+	return v;
+}

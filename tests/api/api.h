@@ -232,5 +232,8 @@ int api_tcp_socket(void);
 struct sockaddr_in api_name_of(int fd);
 struct sockaddr_in api_peer_of(int fd);
 int api_getsockopt_int(int fd, int level, int name);
+/* A sysctl of the target's namespace by its /proc/sys/net name
+ * ("core.somaxconn"), read only to decide what to expect. */
+long api_sysctl_net(const char *name);
 
 #endif

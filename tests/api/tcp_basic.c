@@ -215,27 +215,6 @@ static void listen_queue(int l, unsigned int *queued, unsigned int *backlog)
 
 /* A sysctl of the target's namespace by its /proc/sys/net name
  * ("core.somaxconn"), read only to decide what to expect. */
-static long sysctl_net(const char *name)
-{
-	long v = -1;
-#ifdef API_TARGET_USNET
-	cr_assert_eq(usnet_sysctl_get(NULL, name, &v), 0, "sysctl %s: %s", name,
-		     strerror(errno));
-#else
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/%s", name);
-	for (char *p = path + strlen("/proc/sys/net/"); *p; p++)
-		if (*p == '.')
-			*p = '/';
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fscanf(f, "%ld", &v), 1);
-	fclose(f);
-#endif
-	return v;
-}
 
 /* Close with SO_LINGER {1, 0}: an abortive close that sends a RST. */
 static void close_rst(int fd)
@@ -704,7 +683,7 @@ API_TEST(tcp, backlog_completes_backlog_plus_one, API_NEEDS_TCP)
  * unsigned (so -1 is the maximum); a second listen() changes it. */
 API_TEST(tcp, backlog_clamped_to_somaxconn, API_NEEDS_TCP)
 {
-	unsigned int max = (unsigned int)sysctl_net("core.somaxconn");
+	unsigned int max = (unsigned int)api_sysctl_net("core.somaxconn");
 	struct sockaddr_in la;
 	int l = tcp_listener(7, &la);
 	unsigned int queued, backlog;

@@ -128,31 +128,10 @@ static void get_info(int fd, struct tcp_info *ti)
 
 /* A sysctl of the target's namespace by its /proc/sys/net name
  * ("ipv4.tcp_fin_timeout"), read only to decide what to expect. */
-static long sysctl_net(const char *name)
-{
-	long v = -1;
-#ifdef API_TARGET_USNET
-	cr_assert_eq(usnet_sysctl_get(NULL, name, &v), 0, "sysctl %s: %s", name,
-		     strerror(errno));
-#else
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/%s", name);
-	for (char *p = path + strlen("/proc/sys/net/"); *p; p++)
-		if (*p == '.')
-			*p = '/';
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fscanf(f, "%ld", &v), 1);
-	fclose(f);
-#endif
-	return v;
-}
 
 /* net.ipv4.tcp_congestion_control: the algorithm new sockets get.  usnet
- * has one, NewReno (RFC 6582), and names it as Linux does, "reno"; the
- * kernel's is whatever this machine is configured with. */
+ * has CUBIC (RFC 9438), as Linux builds by default; the kernel's is
+ * whatever this machine is configured with. */
 static void default_congestion(char *name, size_t size)
 {
 #ifdef API_TARGET_USNET
@@ -181,15 +160,15 @@ API_TEST(tcp_opts, defaults, API_NEEDS_TCP)
 	cr_assert_eq(tcp_get(s, TCP_CORK), 0);
 	cr_assert_eq(tcp_get(s, TCP_MAXSEG), 536);
 	cr_assert_eq(tcp_get(s, TCP_KEEPIDLE),
-		     sysctl_net("ipv4.tcp_keepalive_time"));
+		     api_sysctl_net("ipv4.tcp_keepalive_time"));
 	cr_assert_eq(tcp_get(s, TCP_KEEPINTVL),
-		     sysctl_net("ipv4.tcp_keepalive_intvl"));
+		     api_sysctl_net("ipv4.tcp_keepalive_intvl"));
 	cr_assert_eq(tcp_get(s, TCP_KEEPCNT),
-		     sysctl_net("ipv4.tcp_keepalive_probes"));
+		     api_sysctl_net("ipv4.tcp_keepalive_probes"));
 	cr_assert_eq(tcp_get(s, TCP_SYNCNT),
-		     sysctl_net("ipv4.tcp_syn_retries"));
+		     api_sysctl_net("ipv4.tcp_syn_retries"));
 	cr_assert_eq(tcp_get(s, TCP_LINGER2),
-		     sysctl_net("ipv4.tcp_fin_timeout"));
+		     api_sysctl_net("ipv4.tcp_fin_timeout"));
 	cr_assert_eq(tcp_get(s, TCP_USER_TIMEOUT), 0);
 	cr_assert_eq(tcp_get(s, TCP_DEFER_ACCEPT), 0);
 	cr_assert_eq(tcp_get(s, TCP_QUICKACK), 1);
@@ -374,7 +353,8 @@ API_TEST(tcp_opts, linger2, API_NEEDS_TCP)
 
 	tcp_set_expect(s, TCP_LINGER2, 10, 10);
 	tcp_set_expect(s, TCP_LINGER2, -5, -1);
-	tcp_set_expect(s, TCP_LINGER2, 0, sysctl_net("ipv4.tcp_fin_timeout"));
+	tcp_set_expect(s, TCP_LINGER2, 0,
+		       api_sysctl_net("ipv4.tcp_fin_timeout"));
 	tcp_set_expect(s, TCP_LINGER2, 120, 120);
 	tcp_set_expect(s, TCP_LINGER2, 121, 120);
 	tcp_set_expect(s, TCP_LINGER2, 1000, 120);
@@ -612,9 +592,37 @@ API_TEST(tcp_opts, accepted_inherits_listener_options, API_NEEDS_TCP)
 	/* The client is untouched. */
 	cr_assert_eq(tcp_get(c, TCP_NODELAY), 0);
 	cr_assert_eq(tcp_get(c, TCP_KEEPIDLE),
-		     sysctl_net("ipv4.tcp_keepalive_time"));
+		     api_sysctl_net("ipv4.tcp_keepalive_time"));
 	api_close_pair(c, s);
 	expect_ok(close(l));
+}
+
+/* -- negotiated options ---------------------------------------------- */
+
+/* What the handshake agreed shows in tcpi_options: timestamps (RFC 7323)
+ * and SACK (RFC 2018) as the sysctls offer them, window scaling; then
+ * every segment carries the 12 bytes of timestamps, so the send MSS is
+ * the announced one less 12 (tcp_opts.maxseg_* check the sizes). */
+API_TEST(tcp_opts, negotiated_options, API_NEEDS_TCP)
+{
+	struct tcp_info ti;
+	int c, s, want = 0;
+
+	if (api_sysctl_net("ipv4.tcp_timestamps"))
+		want |= TCPI_OPT_TIMESTAMPS;
+	if (api_sysctl_net("ipv4.tcp_sack"))
+		want |= TCPI_OPT_SACK;
+	want |= TCPI_OPT_WSCALE;
+	tcp_pair(&c, &s);
+	get_info(c, &ti);
+	cr_assert_eq(ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+					TCPI_OPT_WSCALE),
+		     want, "client options %#x", ti.tcpi_options);
+	get_info(s, &ti);
+	cr_assert_eq(ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+					TCPI_OPT_WSCALE),
+		     want, "server options %#x", ti.tcpi_options);
+	api_close_pair(c, s);
 }
 
 /* -- TCP_CONGESTION ------------------------------------------------- */
