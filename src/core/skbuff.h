@@ -158,6 +158,14 @@ static inline struct sk_buff *skb_peek_next(struct sk_buff *skb,
 	return list_entry(skb->list.next, struct sk_buff, list);
 }
 
+static inline struct sk_buff *skb_peek_prev(struct sk_buff *skb,
+					    const struct sk_buff_head *q)
+{
+	if (skb->list.prev == &q->list)
+		return NULL;
+	return list_entry(skb->list.prev, struct sk_buff, list);
+}
+
 static inline struct sk_buff *skb_peek_tail(const struct sk_buff_head *q)
 {
 	if (q->qlen == 0)

@@ -52,10 +52,23 @@ struct tcp_skb_cb {
 	uint32_t seq;
 	uint32_t end_seq;  /* seq + len + SYN + FIN */
 	uint8_t flags;	   /* TCPHDR_* */
-	uint8_t sacked;	   /* retransmitted */
+	uint8_t sacked;	   /* TCPCB_*: the scoreboard (RFC 6675) */
 	int64_t sent;	   /* when last sent, for RTT (Karn: not if
 				 * retransmitted) */
 	uint32_t consumed; /* receive queue: bytes already read */
+};
+
+/* tcp_skb_cb.sacked */
+#define TCPCB_EVER_RETRANS 0x01 /* sent more than once (Karn) */
+#define TCPCB_SACKED	   0x02 /* the peer SACKed it */
+#define TCPCB_LOST	   0x04 /* taken for lost (RFC 6675 IsLost) */
+#define TCPCB_RETRANS	   0x08 /* retransmitted in this recovery */
+
+/* Congestion states (Linux's tcp_ca_state). */
+enum {
+	TCP_CA_OPEN,
+	TCP_CA_RECOVERY,
+	TCP_CA_LOSS
 };
 
 #define TCP_SKB_CB(skb) \
@@ -88,9 +101,10 @@ struct tcp_sock {
 
 	/* congestion control (RFC 5681, NewReno 6582; tcp_cong.c) */
 	uint32_t snd_cwnd, snd_ssthresh, cwnd_cnt;
-	uint32_t dupacks, high_seq;
-	bool in_recovery;
-	bool cwnd_limited; /* the last send stopped at the window */
+	uint32_t dupacks, high_seq;    /* high_seq: RecoveryPoint */
+	uint8_t ca_state;	       /* TCP_CA_* */
+	uint32_t sacked_out, lost_out; /* segments on the scoreboard */
+	bool cwnd_limited;	       /* the last send stopped at the window */
 	const struct tcp_congestion_ops *ca_ops;
 	uint64_t ca_priv[8]; /* the algorithm's state */
 
@@ -197,11 +211,16 @@ uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_win_from_space(const struct sock *sk, int space);
 void tcp_init_xmit_timers(struct sock *sk);
 void tcp_send_probe(struct sock *sk);
+/* RFC 6675 SetPipe(): segments in flight, by the scoreboard. */
+uint32_t tcp_pipe(const struct sock *sk);
+/* Retransmit what is marked lost while the pipe is below cwnd. */
+void tcp_xmit_retransmit_queue(struct sock *sk);
 unsigned int tcp_current_mss(struct sock *sk);
 
 /* tcp_input.c */
 void tcp_v4_rcv(struct net *net, struct sk_buff *skb);
 void tcp_listen_stop(struct sock *lsk);
+void tcp_enter_loss(struct sock *sk);
 /* A listener's child is made: on to the accept queue. */
 void tcp_child_established(struct sock *child);
 

@@ -35,11 +35,13 @@ static void tcp_rtt_sample(struct tcp_sock *tp, int64_t rtt)
 }
 
 /* Free what @ack covers from the write queue; returns the segments, and
- * in *@rtt the RTT sample (Karn: 0 when only retransmissions went). */
+ * in *@rtt the RTT sample, or 0. */
 static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
+	int64_t first_sent = 0;
+	bool retrans = false;
 	uint32_t segs = 0;
 
 	*rtt = 0;
@@ -50,14 +52,219 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 
 		if (after(cb->end_seq, ack))
 			break;
-		if (!cb->sacked && cb->sent)
-			*rtt = clock_now_ns() - cb->sent;
+		if (cb->sacked & TCPCB_EVER_RETRANS)
+			retrans = true;
+		else if (!first_sent && !(cb->sacked & TCPCB_SACKED))
+			first_sent = cb->sent;
+		if (cb->sacked & TCPCB_SACKED)
+			tp->sacked_out--;
+		if (cb->sacked & TCPCB_LOST)
+			tp->lost_out--;
 		tp->bytes_acked += skb->len;
 		skb_unlink(skb, &sk->sk_write_queue);
 		kfree_skb(skb);
 		segs++;
 	}
+	/* One sample per ACK, from the oldest segment it covers, and none
+	 * when it covers a retransmission (RFC 6298 3, Karn; Linux's
+	 * tcp_clean_rtx_queue()): what waited behind a lost segment is
+	 * acknowledged only when the hole is filled, and its age is the
+	 * recovery's, not the path's. */
+	if (first_sent && !retrans)
+		*rtt = clock_now_ns() - first_sent;
 	return segs;
+}
+
+/* ---- loss recovery: the scoreboard (RFC 6675), NewReno (RFC 6582) ----- */
+
+#define TCP_DUPTHRESH 3
+
+/* RFC 2018 / RFC 6675 2: mark what the SACK blocks cover; whether any
+ * segment is newly SACKed.  Blocks outside SND.UNA..SND.NXT are ignored
+ * (RFC 2883's D-SACK below SND.UNA among them). */
+static bool tcp_sacktag(struct sock *sk, const struct tcp_options *o)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool news = false;
+
+	for (unsigned int i = 0; i < o->num_sacks; i++) {
+		uint32_t start = o->sacks[i].start, end = o->sacks[i].end;
+		struct sk_buff *skb;
+
+		if (!after(end, start) || !after(end, tp->snd_una) ||
+		    after(end, tp->snd_nxt))
+			continue;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+			if (skb == tp->send_head || !before(cb->seq, end))
+				break;
+			if (before(cb->seq, start) || after(cb->end_seq, end) ||
+			    (cb->sacked & TCPCB_SACKED))
+				continue;
+			if (cb->sacked & TCPCB_LOST) {
+				cb->sacked &= (uint8_t)~TCPCB_LOST;
+				tp->lost_out--;
+			}
+			cb->sacked |= TCPCB_SACKED;
+			tp->sacked_out++;
+			news = true;
+		}
+	}
+	return news;
+}
+
+/* RFC 6675 4 IsLost(): a segment with DupThresh SACKed segments above it
+ * is lost. */
+static void tcp_mark_lost(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb =
+		tp->send_head ?
+			skb_peek_prev(tp->send_head, &sk->sk_write_queue) :
+			skb_peek_tail(&sk->sk_write_queue);
+	uint32_t above = 0;
+
+	for (; skb; skb = skb_peek_prev(skb, &sk->sk_write_queue)) {
+		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+
+		if (cb->sacked & TCPCB_SACKED)
+			above++;
+		else if (above >= TCP_DUPTHRESH && !(cb->sacked & TCPCB_LOST)) {
+			cb->sacked |= TCPCB_LOST;
+			tp->lost_out++;
+		}
+	}
+}
+
+static void tcp_mark_head_lost(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != tp->send_head &&
+	    !(TCP_SKB_CB(skb)->sacked & (TCPCB_LOST | TCPCB_SACKED))) {
+		TCP_SKB_CB(skb)->sacked |= TCPCB_LOST;
+		tp->lost_out++;
+	}
+}
+
+/* Every segment sent and not acknowledged leaves the pipe marks of a
+ * past recovery behind. */
+static void tcp_clear_retrans(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == tcp_sk(sk)->send_head)
+			break;
+		TCP_SKB_CB(skb)->sacked &= (uint8_t)~TCPCB_RETRANS;
+	}
+}
+
+/* RFC 6675 5, steps 1-4: a congestion event; the window falls to the
+ * algorithm's ssthresh, and what is lost goes out again within it. */
+static void tcp_enter_recovery(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_ca_enter_recovery(sk);
+	tp->ca_state = TCP_CA_RECOVERY;
+	tp->high_seq = tp->snd_nxt;
+	tcp_clear_retrans(sk);
+	tcp_mark_head_lost(sk);
+	if (tp->sack_ok) {
+		tp->snd_cwnd = tp->snd_ssthresh;
+		tcp_mark_lost(sk);
+		tcp_xmit_retransmit_queue(sk);
+	} else {
+		/* RFC 6582 3.2 step 2: NewReno inflates by the three
+		 * segments that left. */
+		tp->snd_cwnd = tp->snd_ssthresh + TCP_DUPTHRESH;
+		tcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
+	}
+}
+
+/* A retransmission timeout (RFC 5681 3.1, RFC 6298 5.4-5.6): the window
+ * to one segment; every segment in flight is taken for lost and goes
+ * again as the window opens (Linux's tcp_enter_loss()).  The SACK
+ * scoreboard is forgotten: the receiver may have dropped what it
+ * SACKed (RFC 2018 8). */
+void tcp_enter_loss(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+
+	/* ssthresh falls once: not again for a timeout in recovery or a
+	 * repeated one (Linux's tcp_enter_loss()). */
+	if (tp->ca_state == TCP_CA_OPEN ||
+	    (tp->ca_state == TCP_CA_LOSS && !tp->retransmits))
+		tcp_ca_enter_loss(sk);
+	else
+		tp->snd_cwnd = 1;
+	tp->ca_state = TCP_CA_LOSS;
+	tp->high_seq = tp->snd_nxt;
+	tp->dupacks = 0;
+	tp->sacked_out = tp->lost_out = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == tp->send_head)
+			break;
+		TCP_SKB_CB(skb)->sacked &= TCPCB_EVER_RETRANS;
+		TCP_SKB_CB(skb)->sacked |= TCPCB_LOST;
+		tp->lost_out++;
+	}
+}
+
+/* Dupacks and SACKs without new cumulative data (RFC 5681 3.2, RFC 6675
+ * 5): count, and go into recovery at DupThresh. */
+static void tcp_dupack(struct sock *sk, bool newly_sacked)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->dupacks++;
+	switch (tp->ca_state) {
+	case TCP_CA_OPEN:
+		if (tp->dupacks >= TCP_DUPTHRESH ||
+		    (tp->sack_ok && tp->sacked_out >= TCP_DUPTHRESH))
+			tcp_enter_recovery(sk);
+		break;
+	case TCP_CA_RECOVERY:
+		if (!tp->sack_ok) {
+			tp->snd_cwnd++; /* RFC 6582 3.2 step 4 */
+			break;
+		}
+		if (newly_sacked)
+			tcp_mark_lost(sk);
+		tcp_xmit_retransmit_queue(sk);
+		break;
+	}
+}
+
+/* New data acknowledged in recovery or after a timeout. */
+static void tcp_recovery_ack(struct sock *sk, uint32_t ack, uint32_t segs,
+			     int64_t rtt)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!before(ack, tp->high_seq)) {
+		/* RFC 6582 3.2 step 3 / RFC 6675 5: the full ACK ends it. */
+		if (tp->ca_state == TCP_CA_RECOVERY)
+			tp->snd_cwnd = tp->snd_ssthresh;
+		tp->ca_state = TCP_CA_OPEN;
+		tcp_clear_retrans(sk);
+		return;
+	}
+	if (tp->ca_state == TCP_CA_LOSS) {
+		tcp_ca_acked(sk, segs, rtt); /* slow start again */
+	} else if (!tp->sack_ok) {
+		/* RFC 6582 3.2 step 5: a partial ACK; the next hole now. */
+		tcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
+		return;
+	} else {
+		tcp_mark_head_lost(sk);
+		tcp_mark_lost(sk);
+	}
+	tcp_xmit_retransmit_queue(sk);
 }
 
 /* The ACK field (RFC 9293 3.10.7.4, fifth); false to drop the segment. */
@@ -67,6 +274,9 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t ack = th->ack_seq,
 		 wnd = (uint32_t)th->window << tp->snd_wscale;
+	bool newly_sacked = false;
+	uint32_t segs;
+	int64_t rtt;
 
 	if (after(ack, tp->snd_nxt)) {
 		tcp_send_ack(sk); /* acks what we never sent */
@@ -81,55 +291,34 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = ack;
 	}
+	if (tp->sack_ok && th->opt.num_sacks)
+		newly_sacked = tcp_sacktag(sk, &th->opt);
 	if (ack == tp->snd_una) {
-		/* RFC 5681 2: a duplicate ACK with data in flight. */
-		if (!len && tp->snd_una != tp->snd_nxt && !tp->in_recovery &&
-		    ++tp->dupacks == 3) {
-			tcp_ca_enter_recovery(sk);
-			tp->snd_cwnd = tp->snd_ssthresh + 3;
-			tp->in_recovery = true;
-			tp->high_seq = tp->snd_nxt;
-			tcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
-		} else if (tp->in_recovery) {
-			tp->snd_cwnd++; /* inflation */
-		}
+		/* RFC 5681 2: a duplicate ACK with data in flight (with
+		 * SACK, any ACK that SACKs something new, RFC 6675 2). */
+		if (tp->snd_una != tp->snd_nxt && (!len || newly_sacked) &&
+		    tp->ca_state != TCP_CA_LOSS)
+			tcp_dupack(sk, newly_sacked);
 		return true;
 	}
 	/* New data acknowledged. */
-	{
-		int64_t rtt;
-		uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt);
-
-		/* RFC 7323 4.1: the echoed TSval measures the RTT where
-		 * Karn leaves no sample. */
-		if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts &&
-		    th->opt.tsecr)
-			rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) *
-			      NSEC_PER_MSEC;
-		if (rtt)
-			tcp_rtt_sample(tp, rtt);
-
-		tp->snd_una = ack;
-		tp->dupacks = 0;
-		tp->retransmits = 0;
-		tp->retrans_stamp = 0;
-		if (tp->in_recovery) {
-			if (!before(ack, tp->high_seq)) {
-				tp->in_recovery = false; /* full ACK */
-				tp->snd_cwnd = tp->snd_ssthresh;
-			} else if (skb_peek(&sk->sk_write_queue)) {
-				/* RFC 6582 3.2: a partial ACK. */
-				tcp_retransmit_skb(
-					sk, skb_peek(&sk->sk_write_queue));
-			}
-		} else {
-			/* Grow only a window that is in use (Linux's
-			 * tcp_is_cwnd_limited()). */
-			tcp_ca_acked(sk,
-				     tp->cwnd_limited ? (segs ? segs : 1) : 0,
-				     rtt);
-		}
-	}
+	segs = tcp_clean_rtx_queue(sk, ack, &rtt);
+	/* RFC 7323 4.1: the echoed TSval measures the RTT where Karn leaves
+	 * no sample. */
+	if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts && th->opt.tsecr)
+		rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) * NSEC_PER_MSEC;
+	if (rtt)
+		tcp_rtt_sample(tp, rtt);
+	tp->snd_una = ack;
+	tp->dupacks = 0;
+	tp->retransmits = 0;
+	tp->retrans_stamp = 0;
+	if (tp->ca_state != TCP_CA_OPEN)
+		tcp_recovery_ack(sk, ack, segs, rtt);
+	else
+		/* Grow only a window that is in use (Linux's
+		 * tcp_is_cwnd_limited()). */
+		tcp_ca_acked(sk, tp->cwnd_limited ? (segs ? segs : 1) : 0, rtt);
 	if (tp->snd_una == tp->snd_nxt)
 		del_timer(&tp->retransmit_timer);
 	else

@@ -224,7 +224,8 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		cb->seq += acked;
 	}
 
-	TCP_SKB_CB(skb)->sacked = 1; /* Karn: no RTT sample from it */
+	/* Karn: no RTT sample from it; in recovery it is in the pipe. */
+	TCP_SKB_CB(skb)->sacked |= TCPCB_EVER_RETRANS | TCPCB_RETRANS;
 	tp->total_retrans++;
 	tcp_transmit_skb(sk, skb, true);
 }
@@ -271,6 +272,48 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len)
 	return 0;
 }
 
+uint32_t tcp_pipe(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	uint32_t pipe = 0;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		uint8_t s = TCP_SKB_CB(skb)->sacked;
+
+		if (skb == tp->send_head)
+			break;
+		if (s & TCPCB_SACKED)
+			continue;
+		pipe += !(s & TCPCB_LOST) + !!(s & TCPCB_RETRANS);
+	}
+	return pipe;
+}
+
+/* RFC 6675 NextSeg() rule 1 (and, after a timeout, Linux's go-back-N of
+ * every segment marked lost): the first lost segment not retransmitted
+ * yet, while the pipe has room. */
+void tcp_xmit_retransmit_queue(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t pipe = tcp_pipe(sk);
+	struct sk_buff *skb;
+
+	if (!tp->lost_out)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		uint8_t s = TCP_SKB_CB(skb)->sacked;
+
+		if (skb == tp->send_head || pipe >= tp->snd_cwnd)
+			break;
+		if ((s & (TCPCB_LOST | TCPCB_SACKED | TCPCB_RETRANS)) !=
+		    TCPCB_LOST)
+			continue;
+		tcp_retransmit_skb(sk, skb);
+		pipe++;
+	}
+}
+
 void tcp_write_xmit(struct sock *sk, bool push)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -282,9 +325,15 @@ void tcp_write_xmit(struct sock *sk, bool push)
 	tp->cwnd_limited = 2 * (tp->snd_nxt - tp->snd_una) >=
 			   tp->snd_cwnd * tp->mss_cache;
 
+	/* In recovery the scoreboard says what is in flight (RFC 6675
+	 * NextSeg() rule 2: new data while the pipe has room). */
+	uint32_t pipe = tp->ca_state != TCP_CA_OPEN ? tcp_pipe(sk) : 0;
+
 	while ((skb = tp->send_head) != NULL) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-		uint32_t in_flight = tp->snd_nxt - tp->snd_una;
+		uint32_t in_flight = tp->ca_state != TCP_CA_OPEN ?
+					     pipe * tp->mss_cache :
+					     tp->snd_nxt - tp->snd_una;
 		uint32_t cwnd = tp->snd_cwnd * tp->mss_cache;
 
 		if (in_flight && in_flight + skb->len > cwnd) {
@@ -317,6 +366,7 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		if (tcp_transmit_skb(sk, skb, true))
 			break;
 		tp->snd_nxt = cb->end_seq;
+		pipe++;
 		tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
 		if (!timer_pending(&tp->retransmit_timer))
 			tcp_reset_xmit_timer(sk);

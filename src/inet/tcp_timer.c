@@ -67,11 +67,9 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	if (!tp->retransmits)
 		tp->retrans_stamp = clock_now_ns();
 	/* RFC 5681 3.1: a timeout restarts slow start. */
-	if (tp->snd_una != tp->snd_nxt) {
-		tcp_ca_enter_loss(sk);
-		tp->in_recovery = false;
-		tp->dupacks = 0;
-	}
+	if (tp->snd_una != tp->snd_nxt && sk->sk_state != TCP_SYN_SENT &&
+	    sk->sk_state != TCP_SYN_RECV)
+		tcp_enter_loss(sk);
 	tcp_retransmit_skb(sk, skb);
 	tp->retransmits++;
 	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
