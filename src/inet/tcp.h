@@ -185,6 +185,9 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 			uint32_t daddr, uint16_t dport);
 uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
 		 uint16_t sport, uint16_t dport);
+/* A keyed hash of a 4-tuple with the namespace's secret. */
+uint64_t tcp_secret_hash(struct net *net, uint32_t saddr, uint32_t daddr,
+			 uint16_t sport, uint16_t dport);
 /* RFC 7323 5.4: the offset of a connection's TSval clock. */
 uint32_t tcp_ts_off(struct net *net, uint32_t saddr, uint32_t daddr);
 /* Our TSval now: a 1 ms clock, as Linux's. */
@@ -205,6 +208,8 @@ void tcp_send_fin(struct sock *sk);
 void tcp_send_active_reset(struct sock *sk);
 void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
 		       const struct tcp_hdr_info *th);
+void tcp_v4_send_stateless(struct net *net, struct sk_buff *skb,
+			   const struct tcp_hdr_info *out, uint8_t ttl);
 void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 uint32_t tcp_receive_window(const struct tcp_sock *tp);
 uint32_t tcp_select_window(struct sock *sk);
@@ -226,6 +231,24 @@ void tcp_child_established(struct sock *child);
 
 /* tcp_ipv4.c */
 void tcp_reset_children(struct sock *lsk);
+
+/* syncookies.c: the addresses and ports of a cookie, as the SYN has
+ * them (host order). */
+struct tcp_cookie_tuple {
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+};
+
+/* Our ISN for a SYN from @t; *@mss becomes the MSS the cookie keeps. */
+uint32_t cookie_init_sequence(struct net *net, const struct tcp_cookie_tuple *t,
+			      uint32_t peer_isn, uint16_t *mss);
+/* The MSS of a valid cookie (the ACK's ack - 1, seq - 1), or -1. */
+int cookie_check(struct net *net, const struct tcp_cookie_tuple *t,
+		 uint32_t cookie, uint32_t peer_isn);
+/* A SYN-ACK's TSval with the options the cookie cannot hold (wscale -1:
+ * none), and back from the ACK's TSecr. */
+uint32_t cookie_ts_encode(uint32_t tsval, int wscale, bool sack);
+void cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack);
 
 /* tcp_cong.c */
 const struct tcp_congestion_ops *tcp_ca_default(void);

@@ -785,25 +785,23 @@ drop:
 
 /* ---- listening ----------------------------------------------------------- */
 
-/* A SYN for a listener (Linux's tcp_conn_request()): a new sock in
- * SYN-RECV answers it, unless the accept queue is full. */
-static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
-			     const struct tcp_hdr_info *th)
+/* A sock for a connection to @lsk, from the SYN (or the cookie ACK) in
+ * @skb: the listener's options, the addresses of the segment, our ISN
+ * @iss, the peer's @peer_isn and SYN options @opt. */
+static struct sock *tcp_make_child(struct sock *lsk, struct sk_buff *skb,
+				   const struct tcp_hdr_info *th, uint32_t iss,
+				   uint32_t peer_isn,
+				   const struct tcp_options *opt)
 {
 	struct net *net = sock_net(lsk);
 	struct inet_skb_parm *cb = IPCB(skb);
-	struct tcp_sock *ltp = tcp_sk(lsk), *tp;
 	struct inet_sock *inet;
-	struct sock *sk;
+	struct tcp_sock *tp;
+	struct rtable rt;
+	struct sock *sk = sk_alloc(net, AF_INET, lsk->sk_prot);
 
-	/* Linux drops the SYN when the accept queue is full (the client
-	 * retransmits), and keeps the SYN queue within the backlog too. */
-	if (lsk->sk_ack_backlog > lsk->sk_max_ack_backlog ||
-	    ltp->syn_queue_len > lsk->sk_max_ack_backlog + 1)
-		return;
-	sk = sk_alloc(net, AF_INET, lsk->sk_prot);
 	if (!sk)
-		return;
+		return NULL;
 	sock_init_data(NULL, sk);
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_protocol = IPPROTO_TCP;
@@ -816,7 +814,7 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	sk->sk_prot->init(sk);
 	tp = tcp_sk(sk);
 	sk->sk_rcvlowat = lsk->sk_rcvlowat;
-	tcp_inherit_options(tp, ltp);
+	tcp_inherit_options(tp, tcp_sk(lsk));
 	inet = inet_sk(sk);
 	inet->inet_rcv_saddr = inet->inet_saddr = cb->daddr;
 	inet->inet_daddr = cb->saddr;
@@ -826,21 +824,149 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	inet->tos = inet_sk(lsk)->tos;
 	inet->uc_ttl = inet_sk(lsk)->uc_ttl;
 	tp->parent = lsk;
-	tp->irs = th->seq;
-	tp->rcv_nxt = th->seq + 1;
+	tp->irs = peer_isn;
+	tp->rcv_nxt = peer_isn + 1;
 	tp->rcv_wup = tp->rcv_nxt;
-	tp->iss = tcp_isn(net, cb->daddr, cb->saddr, htons(th->dport),
-			  htons(th->sport));
-	{
-		struct rtable rt;
+	tp->iss = iss;
+	tp->ts_offset = tcp_ts_off(net, cb->daddr, cb->saddr);
+	/* Our MSS from the route back, as the active side's. */
+	if (!ip_route_output(net, cb->saddr, cb->daddr, 0, &rt))
+		tp->mss_cache = tcp_mss_for_mtu(rt.dev->mtu);
+	tcp_syn_options(tp, opt, true);
+	tp->snd_wl1 = peer_isn;
+	return sk;
+}
 
-		/* Our MSS from the route back, as the active side's. */
-		if (!ip_route_output(net, cb->saddr, cb->daddr, 0, &rt))
-			tp->mss_cache = tcp_mss_for_mtu(rt.dev->mtu);
+static struct tcp_cookie_tuple tcp_cookie_tuple(const struct sk_buff *skb,
+						const struct tcp_hdr_info *th)
+{
+	struct tcp_cookie_tuple t = { .saddr = ntohl(IPCB(skb)->saddr),
+				      .daddr = ntohl(IPCB(skb)->daddr),
+				      .sport = th->sport,
+				      .dport = th->dport };
+
+	return t;
+}
+
+/* The SYN-ACK of a cookie, sent with no sock behind it. */
+static void tcp_send_cookie_synack(struct sock *lsk, struct sk_buff *skb,
+				   const struct tcp_hdr_info *th)
+{
+	struct net *net = sock_net(lsk);
+	const struct net_sysctls *sys = &net->sysctl;
+	struct tcp_cookie_tuple t = tcp_cookie_tuple(skb, th);
+	struct tcp_hdr_info synack = { .sport = th->dport,
+				       .dport = th->sport,
+				       .ack_seq = th->seq + 1,
+				       .flags = TCPHDR_SYN | TCPHDR_ACK };
+	uint32_t win = tcp_win_from_space(lsk, READ_ONCE(lsk->sk_rcvbuf));
+	/* the cookie keeps the peer's MSS; ours is announced as usual */
+	uint16_t mss = th->opt.has_mss && th->opt.mss ? th->opt.mss :
+							TCP_MSS_DEFAULT;
+	struct rtable rt;
+
+	if (ip_route_output(net, IPCB(skb)->saddr, IPCB(skb)->daddr, 0, &rt))
+		return;
+	synack.seq = cookie_init_sequence(net, &t, th->seq, &mss);
+	synack.window = (uint16_t)(win > 65535 ? 65535 : win);
+	synack.opt.has_mss = true;
+	synack.opt.mss = (uint16_t)(tcp_sk(lsk)->user_mss ?
+					    tcp_sk(lsk)->user_mss :
+					    tcp_mss_for_mtu(rt.dev->mtu));
+	/* Without timestamps nothing could bring window scaling and SACK
+	 * back: not offered then (Linux's tcp_clear_options()). */
+	if (th->opt.has_ts && READ_ONCE(sys->tcp_timestamps)) {
+		bool sack = th->opt.sack_perm && READ_ONCE(sys->tcp_sack);
+
+		synack.opt.has_ts = true;
+		synack.opt.sack_perm = sack;
+		if (th->opt.has_wscale) {
+			synack.opt.has_wscale = true;
+			synack.opt.wscale = TCP_WSCALE;
+		}
+		synack.opt.tsval = cookie_ts_encode(
+			(uint32_t)(clock_now_ns() / NSEC_PER_MSEC) +
+				tcp_ts_off(net, IPCB(skb)->daddr,
+					   IPCB(skb)->saddr),
+			th->opt.has_wscale ? th->opt.wscale : -1, sack);
+		synack.opt.tsecr = th->opt.tsval;
 	}
-	tcp_syn_options(tp, &th->opt, true);
-	tp->snd_wnd = th->window;
-	tp->snd_wl1 = th->seq;
+	tcp_v4_send_stateless(net, skb, &synack,
+			      (uint8_t)ip_select_ttl(inet_sk(lsk)));
+}
+
+/* An ACK for a listener: a connection if it returns a valid cookie
+ * (Linux's cookie_v4_check()); NULL otherwise. */
+static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
+				     const struct tcp_hdr_info *th)
+{
+	struct net *net = sock_net(lsk);
+	struct tcp_cookie_tuple t = tcp_cookie_tuple(skb, th);
+	struct tcp_options opt = { .has_mss = true };
+	struct tcp_sock *tp;
+	struct sock *sk;
+	int mss;
+
+	if (!READ_ONCE(net->sysctl.tcp_syncookies) ||
+	    lsk->sk_ack_backlog > lsk->sk_max_ack_backlog)
+		return NULL;
+	mss = cookie_check(net, &t, th->ack_seq - 1, th->seq - 1);
+	if (mss < 0)
+		return NULL;
+	opt.mss = (uint16_t)mss;
+	if (th->opt.has_ts && th->opt.tsecr) {
+		int wscale;
+
+		opt.has_ts = true;
+		opt.tsval = th->opt.tsval;
+		cookie_ts_decode(th->opt.tsecr, &wscale, &opt.sack_perm);
+		opt.has_wscale = wscale >= 0;
+		opt.wscale = (uint8_t)(wscale < 0 ? 0 : wscale);
+	}
+	sk = tcp_make_child(lsk, skb, th, th->ack_seq - 1, th->seq - 1, &opt);
+	if (!sk)
+		return NULL;
+	tp = tcp_sk(sk);
+	tp->snd_una = tp->snd_nxt = tp->write_seq = th->ack_seq;
+	tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
+	tp->snd_wl2 = th->ack_seq;
+	tcp_select_window(sk);
+	tcp_set_state(sk, TCP_ESTABLISHED);
+	tcp_bind_inherit(sk);
+	tcp_hash_conn(sk);
+	/* counted as if it had waited in the SYN queue */
+	tcp_sk(lsk)->syn_queue_len++;
+	tcp_child_established(sk);
+	return sk; /* the connection table's reference */
+}
+
+/* A SYN for a listener (Linux's tcp_conn_request()): a new sock in
+ * SYN-RECV answers it; a SYN cookie when the SYN queue is full (and
+ * syncookies allow); nothing when the accept queue is full. */
+static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
+			     const struct tcp_hdr_info *th)
+{
+	struct net *net = sock_net(lsk);
+	struct tcp_sock *ltp = tcp_sk(lsk);
+	int cookies = READ_ONCE(net->sysctl.tcp_syncookies);
+	struct sock *sk;
+
+	if (lsk->sk_ack_backlog > lsk->sk_max_ack_backlog)
+		return;
+	/* full past the backlog, as Linux's inet_csk_reqsk_queue_is_full() */
+	if (cookies == 2 ||
+	    ltp->syn_queue_len > (unsigned int)lsk->sk_max_ack_backlog) {
+		if (cookies)
+			tcp_send_cookie_synack(lsk, skb, th);
+		return;
+	}
+	sk = tcp_make_child(lsk, skb, th,
+			    tcp_isn(net, IPCB(skb)->daddr, IPCB(skb)->saddr,
+				    htons(th->dport), htons(th->sport)),
+			    th->seq, &th->opt);
+	if (!sk)
+		return;
+	tcp_sk(sk)->snd_wnd = th->window;
 	tcp_set_state(sk, TCP_SYN_RECV);
 	/* The child shares the listener's port: in the bind table, and in
 	 * the connection table by its 4-tuple. */
@@ -894,6 +1020,7 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	cb->sport = htons(th.sport);
 	cb->dport = htons(th.dport);
 	sk = tcp_lookup(net, cb->saddr, cb->sport, cb->daddr, cb->dport);
+	skb_pull(skb, th.hdr_len);
 	if (!sk) {
 		tcp_v4_send_reset(net, skb, &th);
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_NO_SOCKET);
@@ -901,13 +1028,23 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	}
 	sock_hold(sk);
 	tcp_sk(sk)->segs_in++;
-	skb_pull(skb, th.hdr_len);
 	if (sk->sk_state == TCP_LISTEN) {
-		if ((th.flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
-		    TCPHDR_SYN)
+		uint16_t f = th.flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST);
+		struct sock *child;
+
+		if (f == TCPHDR_SYN) {
 			tcp_conn_request(sk, skb, &th);
-		else if (th.flags & TCPHDR_ACK)
+		} else if (f == TCPHDR_ACK &&
+			   (child = tcp_cookie_check(sk, skb, &th)) != NULL) {
+			/* its data and FIN, if any, as in ESTABLISHED */
+			sock_hold(child);
+			tcp_rcv_state_process(child, skb, &th);
+			sock_put(child);
+			sock_put(sk);
+			return;
+		} else if (th.flags & TCPHDR_ACK) {
 			tcp_v4_send_reset(net, skb, &th);
+		}
 		kfree_skb(skb);
 	} else if (sk->sk_state == TCP_SYN_SENT) {
 		tcp_rcv_synsent(sk, skb, &th);

@@ -235,9 +235,8 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 	return any;
 }
 
-/* A keyed hash of a 4-tuple with the namespace's secret. */
-static uint64_t tcp_secret_hash(struct net *net, uint32_t saddr, uint32_t daddr,
-				uint16_t sport, uint16_t dport)
+uint64_t tcp_secret_hash(struct net *net, uint32_t saddr, uint32_t daddr,
+			 uint16_t sport, uint16_t dport)
 {
 	const uint64_t *k = tcp_table(net)->isn_secret;
 	uint64_t h = k[0] ^ ((uint64_t)saddr << 32 | daddr);

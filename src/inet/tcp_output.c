@@ -476,22 +476,39 @@ void tcp_send_active_reset(struct sock *sk)
 			 0);
 }
 
-/* RFC 9293 3.10.7.1: the answer to a segment for no connection. */
-void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
-		       const struct tcp_hdr_info *th)
+/* Send @out in answer to @skb, with no sock behind it (a RST, a SYN
+ * cookie's SYN-ACK): back to where @skb came from. */
+void tcp_v4_send_stateless(struct net *net, struct sk_buff *skb,
+			   const struct tcp_hdr_info *out, uint8_t ttl)
 {
 	const struct inet_skb_parm *cb = IPCB(skb);
-	struct tcp_hdr_info rst = { .sport = th->dport, .dport = th->sport };
 	struct wire_pseudo ph = { .saddr = ntohl(cb->daddr),
 				  .daddr = ntohl(cb->saddr) };
 	struct ip_tx tx = { .saddr = cb->daddr,
 			    .daddr = cb->saddr,
 			    .protocol = IPPROTO_TCP,
-			    .ttl = (uint8_t)READ_ONCE(
-				    net->sysctl.ip_default_ttl),
+			    .ttl = ttl,
 			    .df = true };
-	struct sk_buff *out;
+	size_t hlen = TCP_HLEN + tcp_options_size(&out->opt);
+	struct sk_buff *seg;
 	struct rtable rt;
+
+	if (ip_route_output(net, cb->saddr, cb->daddr, 0, &rt))
+		return;
+	seg = alloc_skb(MAX_HEADER + hlen);
+	if (!seg)
+		return;
+	skb_reserve(seg, MAX_HEADER + hlen);
+	tcp_emit(out, &ph, NULL, 0, skb_push(seg, (unsigned int)hlen), hlen);
+	ip_send_skb(net, seg, &tx, &rt);
+}
+
+/* RFC 9293 3.10.7.1: the answer to a segment for no connection (@skb's
+ * data is its payload). */
+void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
+		       const struct tcp_hdr_info *th)
+{
+	struct tcp_hdr_info rst = { .sport = th->dport, .dport = th->sport };
 
 	if (th->flags & TCPHDR_RST)
 		return;
@@ -499,17 +516,10 @@ void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
 		rst.seq = th->ack_seq;
 		rst.flags = TCPHDR_RST;
 	} else {
-		rst.ack_seq = th->seq + (uint32_t)(skb->len - th->hdr_len) +
-			      !!(th->flags & TCPHDR_SYN) +
+		rst.ack_seq = th->seq + skb->len + !!(th->flags & TCPHDR_SYN) +
 			      !!(th->flags & TCPHDR_FIN);
 		rst.flags = TCPHDR_RST | TCPHDR_ACK;
 	}
-	if (ip_route_output(net, cb->saddr, cb->daddr, 0, &rt))
-		return;
-	out = alloc_skb(MAX_HEADER + TCP_HLEN);
-	if (!out)
-		return;
-	skb_reserve(out, MAX_HEADER + TCP_HLEN);
-	tcp_emit(&rst, &ph, NULL, 0, skb_push(out, TCP_HLEN), TCP_HLEN);
-	ip_send_skb(net, out, &tx, &rt);
+	tcp_v4_send_stateless(net, skb, &rst,
+			      (uint8_t)READ_ONCE(net->sysctl.ip_default_ttl));
 }

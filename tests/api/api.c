@@ -6,6 +6,8 @@
 #include "api.h"
 
 #include <ftw.h>
+#include <net/if.h>
+#include <sched.h>
 #include <grp.h>
 #include <sys/syscall.h>
 
@@ -386,4 +388,41 @@ long api_sysctl_net(const char *name)
 	fclose(f);
 #endif
 	return v;
+}
+
+/* The kernel target runs the test in a network namespace of its own
+ * (made once per test process, with lo up, gone when the process ends)
+ * so that a sysctl can change without touching the machine's. */
+void api_sysctl_net_set(const char *name, long value)
+{
+#ifdef API_TARGET_USNET
+	cr_assert_eq(usnet_sysctl_set(NULL, name, value), 0, "sysctl %s: %s",
+		     name, strerror(errno));
+#else
+	static bool private_netns;
+	char path[128];
+	FILE *f;
+
+	if (!private_netns) {
+		struct ifreq ifr = { .ifr_name = "lo" };
+		int fd;
+
+		cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare: %s",
+			     strerror(errno));
+		fd = expect_ok(socket(AF_INET, SOCK_DGRAM, 0));
+		expect_ok(ioctl(fd, SIOCGIFFLAGS, &ifr));
+		ifr.ifr_flags |= IFF_UP;
+		expect_ok(ioctl(fd, SIOCSIFFLAGS, &ifr));
+		expect_ok(close(fd));
+		private_netns = true;
+	}
+	snprintf(path, sizeof(path), "/proc/sys/net/%s", name);
+	for (char *p = path + strlen("/proc/sys/net/"); *p; p++)
+		if (*p == '.')
+			*p = '/';
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_gt(fprintf(f, "%ld\n", value), 0);
+	cr_assert_eq(fclose(f), 0, "%s: %s", path, strerror(errno));
+#endif
 }

@@ -235,5 +235,9 @@ int api_getsockopt_int(int fd, int level, int name);
 /* A sysctl of the target's namespace by its /proc/sys/net name
  * ("core.somaxconn"), read only to decide what to expect. */
 long api_sysctl_net(const char *name);
+/* Set one: on the kernel target in a network namespace of the test's own
+ * (unshare(), lo up; the test's descriptors made before are in the
+ * machine's namespace still, so call it first). */
+void api_sysctl_net_set(const char *name, long value);
 
 #endif

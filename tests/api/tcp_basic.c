@@ -216,6 +216,64 @@ static void listen_queue(int l, unsigned int *queued, unsigned int *backlog)
 /* A sysctl of the target's namespace by its /proc/sys/net name
  * ("core.somaxconn"), read only to decide what to expect. */
 
+/* SYN cookies (RFC 4987 3.6) for every SYN (tcp_syncookies 2): the
+ * connection is made from the cookie in the ACK, without a SYN-queue
+ * entry.  The cookie keeps the client's MSS as one of Linux's four
+ * values (1460 for loopback's 65495), so the server sends 1460-byte
+ * segments (less 12 with timestamps); the client still sees the server's
+ * full MSS.  Timestamps carry window scaling and SACK-permitted through
+ * (TSval's low bits), so both ends agree on the same options. */
+API_TEST(tcp_basic, syncookies_always, API_NEEDS_TCP)
+{
+	struct tcp_info ci, si;
+	char buf[8];
+	int c, s, ts;
+	socklen_t len = sizeof(ci);
+
+	api_sysctl_net_set("ipv4.tcp_syncookies", 2);
+	ts = api_sysctl_net("ipv4.tcp_timestamps") ? 12 : 0;
+	tcp_pair(&c, &s);
+	cr_assert_eq(api_getsockopt_int(s, IPPROTO_TCP, TCP_MAXSEG), 1460 - ts);
+	cr_assert_gt(api_getsockopt_int(c, IPPROTO_TCP, TCP_MAXSEG), 1460);
+	expect_ok(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ci, &len));
+	len = sizeof(si);
+	expect_ok(getsockopt(s, IPPROTO_TCP, TCP_INFO, &si, &len));
+	cr_assert_eq(si.tcpi_state, TCP_ESTABLISHED);
+	cr_assert_eq(si.tcpi_options, ci.tcpi_options);
+	cr_assert_eq(si.tcpi_snd_wscale, ci.tcpi_rcv_wscale);
+	cr_assert_eq(si.tcpi_rcv_wscale, ci.tcpi_snd_wscale);
+	cr_assert_eq(send(c, "ping", 4, 0), 4);
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 4);
+	cr_assert_eq(send(s, "pong", 4, 0), 4);
+	cr_assert_eq(recv(c, buf, sizeof(buf), 0), 4);
+	cr_assert_arr_eq(buf, "pong", 4);
+	api_close_pair(c, s);
+}
+
+/* Without timestamps a cookie has no room for window scaling and SACK:
+ * the SYN-ACK offers neither, and the connection has none. */
+API_TEST(tcp_basic, syncookies_without_timestamps, API_NEEDS_TCP)
+{
+	struct tcp_info ci, si;
+	int c, s;
+	socklen_t len = sizeof(ci);
+
+	api_sysctl_net_set("ipv4.tcp_syncookies", 2);
+	api_sysctl_net_set("ipv4.tcp_timestamps", 0);
+	tcp_pair(&c, &s);
+	cr_assert_eq(api_getsockopt_int(s, IPPROTO_TCP, TCP_MAXSEG), 1460);
+	expect_ok(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ci, &len));
+	len = sizeof(si);
+	expect_ok(getsockopt(s, IPPROTO_TCP, TCP_INFO, &si, &len));
+	cr_assert_eq(si.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+					TCPI_OPT_WSCALE),
+		     0, "server options %#x", si.tcpi_options);
+	cr_assert_eq(ci.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+					TCPI_OPT_WSCALE),
+		     0, "client options %#x", ci.tcpi_options);
+	api_close_pair(c, s);
+}
+
 /* Close with SO_LINGER {1, 0}: an abortive close that sends a RST. */
 static void close_rst(int fd)
 {
