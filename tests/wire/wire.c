@@ -55,6 +55,7 @@ static struct {
 	struct capture *head, **tail;
 	unsigned int count; /* captured so far, for messages */
 	unsigned int taken;
+	struct wire_sent last;
 } w;
 
 /* ---- the device ---------------------------------------------------------- */
@@ -486,6 +487,11 @@ static struct capture *capture_pop(void)
 	return cap;
 }
 
+const struct wire_sent *wire_last(void)
+{
+	return &w.last;
+}
+
 unsigned int wire_pending(void)
 {
 	unsigned int n = 0;
@@ -640,6 +646,12 @@ void wire_out_seg(struct wire_conn *c, const struct wire_seg *s,
 			gs, got.ttl, got.df ? ", DF" : "", c->iss, c->irs);
 	}
 	free(cap);
+	w.last = (struct wire_sent){ .flags = got.flags,
+				     .seq = got.seq,
+				     .ack = got.ack,
+				     .len = got.len,
+				     .win = (uint16_t)got.win,
+				     .at = got.at };
 	if (!(got.flags & TCPHDR_RST) &&
 	    after(seg_end(got.seq, got.flags, got.len), c->rcv_nxt))
 		c->rcv_nxt = seg_end(got.seq, got.flags, got.len);
@@ -849,6 +861,15 @@ void wire_last_ack(struct wire_conn *c)
 	wire_assert_state(c, TCP_LAST_ACK);
 }
 
+void wire_spend_quickacks(struct wire_conn *c)
+{
+	for (int i = 0; i < 16; i++) {
+		wire_in(c, "P.", c->snd_nxt, c->rcv_nxt, .len = 100);
+		wire_out(c, ".", c->rcv_nxt, c->snd_nxt);
+		wire_advance(MS(10));
+	}
+}
+
 /* ---- socket helpers ------------------------------------------------------------------ */
 
 void wire_setsockopt_int(int fd, int level, int name, int val)
@@ -869,6 +890,22 @@ void wire_send_pattern(int fd, uint32_t seq, size_t len, int flags)
 	free(buf);
 }
 
+/* The window update usnet sends after a read (wire_absorb_rbuf_update):
+ * the last ACK again, nothing changed, taken off the queue. */
+static void absorb_rbuf_update(struct wire_conn *c)
+{
+	struct seg_view got;
+	const uint8_t *payload;
+
+	if (!wire_absorb_rbuf_update || !w.head || w.head->next)
+		return;
+	capture_parse(c, w.head, &got, &payload);
+	if (got.flags == TCPHDR_ACK && !got.len && w.last.flags == TCPHDR_ACK &&
+	    got.seq == w.last.seq && got.ack == w.last.ack &&
+	    got.win == w.last.win && got.at == wire_now() && !got.opts[0])
+		free(capture_pop());
+}
+
 void wire_recv_pattern(struct wire_conn *c, uint32_t seq, size_t len)
 {
 	uint8_t *buf = malloc(len + 1);
@@ -880,17 +917,17 @@ void wire_recv_pattern(struct wire_conn *c, uint32_t seq, size_t len)
 		cr_assert_eq(buf[i], wire_pattern(seq + (uint32_t)i),
 			     "byte %zu", i);
 	free(buf);
-	if (wire_absorb_rbuf_update && w.head) {
-		struct seg_view got;
-		const uint8_t *payload;
+	absorb_rbuf_update(c);
+}
 
-		capture_parse(c, w.head, &got, &payload);
-		if (got.flags == TCPHDR_ACK && !got.len &&
-		    got.seq == c->rcv_nxt && got.ack == c->snd_nxt &&
-		    got.win == c->win_out && got.at == wire_now() &&
-		    !got.opts[0] && !w.head->next)
-			free(capture_pop());
-	}
+void wire_recv_fails(struct wire_conn *c, int err)
+{
+	char b[16];
+	ssize_t n = usnet_recv(c->fd, b, sizeof(b), MSG_DONTWAIT);
+
+	cr_assert(n == -1 && errno == err, "recv: %zd (%s), expected %s", n,
+		  strerror(errno), strerror(err));
+	absorb_rbuf_update(c);
 }
 
 int wire_so_error(int fd)

@@ -199,6 +199,16 @@ void wire_in_seg(struct wire_conn *c, const struct wire_seg *s);
 void wire_out_seg(struct wire_conn *c, const struct wire_seg *s,
 		  const char *file, int line);
 void wire_out_none_at(const char *file, int line);
+
+/* What the segment wire_out() took last carried (relative numbers), for
+ * checks the expectation cannot say (PSH, a window range). */
+struct wire_sent {
+	uint16_t flags;
+	uint32_t seq, ack, len;
+	uint16_t win;
+	int64_t at;
+};
+const struct wire_sent *wire_last(void);
 /* Segments captured and not yet taken. */
 unsigned int wire_pending(void);
 /* Forget every captured segment. */
@@ -259,6 +269,15 @@ void wire_time_wait(struct wire_conn *c);
 void wire_close_wait(struct wire_conn *c);
 void wire_last_ack(struct wire_conn *c);
 
+/*
+ * A new connection ACKs its first data at once (Linux's quick-ACK mode:
+ * TCP_MAX_QUICKACKS, 16, for a 64 KiB window).  This sends 16 segments of
+ * 100 bytes, 10 ms apart, each ACKed at once, so that what follows sees
+ * the delayed-ACK behaviour (gaps stay far below the RTO, after which
+ * Linux would quick-ACK again).
+ */
+void wire_spend_quickacks(struct wire_conn *c);
+
 /* ---- socket helpers ------------------------------------------------------- */
 
 void wire_setsockopt_int(int fd, int level, int name, int val);
@@ -268,6 +287,8 @@ void wire_send_pattern(int fd, uint32_t seq, size_t len, int flags);
 /* recv() exactly @len bytes from @c's socket and check they are the
  * pattern from relative @seq. */
 void wire_recv_pattern(struct wire_conn *c, uint32_t seq, size_t len);
+/* recv() from @c's socket fails with @err. */
+void wire_recv_fails(struct wire_conn *c, int err);
 /* The socket's pending error (SO_ERROR). */
 int wire_so_error(int fd);
 
