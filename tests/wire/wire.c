@@ -56,6 +56,7 @@ static struct {
 	unsigned int count; /* captured so far, for messages */
 	unsigned int taken;
 	struct wire_sent last;
+	const struct wire_conn *conn; /* the last one wire_in/out used */
 } w;
 
 /* ---- the device ---------------------------------------------------------- */
@@ -363,6 +364,7 @@ static uint32_t seg_end(uint32_t seq, uint16_t flags, uint32_t len)
 
 void wire_in_seg(struct wire_conn *c, const struct wire_seg *s)
 {
+	w.conn = c;
 	uint16_t flags = flags_parse(s->flags);
 	struct tcp_hdr_info th = {
 		.sport = c->rport,
@@ -601,6 +603,7 @@ void wire_out_seg(struct wire_conn *c, const struct wire_seg *s,
 	uint16_t mask = wire_psh_exact ? 0xffff : (uint16_t)~TCPHDR_PSH;
 	long bad = -1;
 
+	w.conn = c;
 	snprintf(want.opts, sizeof(want.opts), "%s", s->opts ? s->opts : "");
 	if (!cap) {
 		seg_format(&want, ws, sizeof(ws));
@@ -661,13 +664,14 @@ void wire_out_none_at(const char *file, int line)
 {
 	struct seg_view got;
 	const uint8_t *payload;
-	struct wire_conn any = { 0 };
+	struct wire_conn any = { .iss_known = true };
 	char gs[512];
 
 	if (!w.head)
 		return;
-	/* Numbers shown absolute: which connection it is may not be known. */
-	any.iss_known = true;
+	/* Relative to the connection last used, if it has its ISNs. */
+	if (w.conn && w.conn->iss_known)
+		any = *w.conn;
 	capture_parse(&any, w.head, &got, &payload);
 	seg_format(&got, gs, sizeof(gs));
 	cr_assert_fail("%s:%d: expected nothing more at %lld us; sent:\n"
