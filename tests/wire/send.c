@@ -247,3 +247,51 @@ WIRE_TEST(send, newreno_partial_ack_retransmits)
 	wire_in(&c, ".", 1, 1 + 5 * 1460);
 	wire_out_none();
 }
+
+/* RFC 9293 3.8.6.2.1 (sender silly window avoidance): the peer's window
+ * shrank to 100 bytes, its largest having been 65535, with nothing in
+ * flight: neither a full segment nor a fraction Fs (1/2) of the largest
+ * window fits, so the sender waits; Linux's persist timer then sends what
+ * fits after an RTO (200 ms), the RFC's override timeout. */
+WIRE_TEST(send, sender_sws_waits_for_usable_window)
+{
+	struct wire_conn c;
+
+	wire_skip_bug("usnet differs: with nothing in flight a segment is "
+		      "cut to any usable window at once (tcp_output.c "
+		      "tcp_write_xmit(), the tcp_fragment() split)");
+	wire_passive_open(&c, 80);
+	wire_send_pattern(c.fd, 1, 1000, 0);
+	wire_out(&c, "P.", 1, 1, .len = 1000);
+	wire_in(&c, ".", 1, 1001, .win = WIRE_WIN(100));
+	wire_send_pattern(c.fd, 1001, 1000, 0);
+	wire_advance(MS(200) - 1);
+	wire_out_none();
+	wire_advance(1);
+	wire_out(&c, "P.", 1001, 1, .len = 100);
+}
+
+/* RFC 9293 3.10.7.4 (seventh: "send an acknowledgment ... piggybacked on
+ * a segment being transmitted if possible") and RFC 1122 4.2.3.2: a
+ * segment that ACKs our data and brings data frees the data Nagle held,
+ * which leaves carrying the ACK of the new data, no separate ACK (Linux
+ * queues the data before it sends, tcp_data_snd_check()). */
+WIRE_TEST(send, ack_piggybacked_on_data)
+{
+	struct wire_conn c;
+
+	wire_skip_bug(
+		"usnet bug: the data freed by an incoming segment is "
+		"sent before that segment's data is queued (tcp_input.c "
+		"tcp_rcv_state_process() calls tcp_write_xmit() after "
+		"the ACK field), so it carries the old ACK and a pure ACK "
+		"follows");
+	wire_passive_open(&c, 80);
+	wire_send_pattern(c.fd, 1, 10, 0);
+	wire_out(&c, "P.", 1, 1, .len = 10);
+	wire_send_pattern(c.fd, 11, 10, 0);
+	wire_out_none();
+	wire_in(&c, "P.", 1, 11, .len = 5);
+	wire_out(&c, "P.", 11, 6, .len = 10);
+	wire_out_none();
+}

@@ -308,36 +308,56 @@ static size_t opts_encode(const char *s, uint8_t *out)
 	return n;
 }
 
-/* Whether @actual (formatted) holds what @expected asks: the same string,
- * or with a trailing ",..." each listed option among others. */
+/* Whether option @item as formatted matches @want: equal, or @want ends
+ * in " *" (any value) and the names agree. */
+static bool opt_item_match(const char *want, const char *item, size_t ilen)
+{
+	size_t wlen = strlen(want);
+
+	if (wlen >= 2 && strcmp(want + wlen - 2, " *") == 0)
+		return ilen > wlen - 2 && strncmp(item, want, wlen - 1) == 0;
+	return ilen == wlen && strncmp(item, want, ilen) == 0;
+}
+
+/*
+ * Whether @actual (formatted) holds what @expected asks: the same options
+ * in the same order, or with a trailing ",..." each listed option among
+ * others (NOPs not counted).  A value written "*" matches any.
+ */
 static bool opts_match(const char *expected, const char *actual)
 {
 	size_t elen = strlen(expected);
+	bool at_least = elen >= 3 && strcmp(expected + elen - 3, "...") == 0;
 	char want[256];
+	const char *p = actual;
 
-	if (elen < 3 || strcmp(expected + elen - 3, "...") != 0)
-		return strcmp(expected, actual) == 0;
-	snprintf(want, sizeof(want), "%.*s", (int)(elen - 3), expected);
+	snprintf(want, sizeof(want), "%.*s", (int)(at_least ? elen - 3 : elen),
+		 expected);
 	for (char *save = NULL, *item = strtok_r(want, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
-		size_t ilen = strlen(item);
-		const char *p = actual;
-		bool found = false;
+		if (at_least) {
+			const char *q = actual;
+			bool found = false;
 
-		if (strcmp(item, "nop") == 0)
-			continue;
-		while ((p = strstr(p, item)) != NULL) {
-			if ((p == actual || p[-1] == ',') &&
-			    (p[ilen] == ',' || p[ilen] == 0)) {
-				found = true;
-				break;
+			if (strcmp(item, "nop") == 0)
+				continue;
+			while (*q && !found) {
+				size_t ilen = strcspn(q, ",");
+
+				found = opt_item_match(item, q, ilen);
+				q += ilen + (q[ilen] == ',');
 			}
-			p += ilen;
+			if (!found)
+				return false;
+		} else {
+			size_t ilen = strcspn(p, ",");
+
+			if (!*p || !opt_item_match(item, p, ilen))
+				return false;
+			p += ilen + (p[ilen] == ',');
 		}
-		if (!found)
-			return false;
 	}
-	return true;
+	return at_least || !*p;
 }
 
 /* ---- segments in ------------------------------------------------------------- */
@@ -770,7 +790,8 @@ void wire_connect(struct wire_conn *c, int fd, uint16_t port)
 	wire_conn_init(c, 0);
 	c->rport = port;
 	c->fd = fd >= 0 ? fd : wire_socket();
-	cr_assert_eq(wire_connect_again(c), EINPROGRESS);
+	cr_assert_eq(wire_connect_again(c), EINPROGRESS, "connect: %s",
+		     strerror(errno));
 	wire_out(c, "S", 0, 0, .win = WIRE_WIN(WIRE_WIN_SYN),
 		 .opts = "mss 1460,wscale 7,...");
 	wire_assert_state(c, TCP_SYN_SENT);

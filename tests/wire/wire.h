@@ -42,8 +42,9 @@
  *  - Options are written as tcpdump prints them: "mss 1460,nop,wscale 7".
  *    Expected options match byte for byte in that layout; a trailing
  *    ",..." accepts others after the ones listed, in any order (use it for
- *    the stack's own SYN: it may gain SACK-permitted and timestamps).  No
- *    .opts means no options at all.  The injected peer offers only MSS
+ *    the stack's own SYN: it may gain SACK-permitted and timestamps).  A
+ *    value written "*" ("mss *") matches any.  No .opts means no options
+ *    at all.  The injected peer offers only MSS
  *    (and window scale when a test is about it).
  *  - Time: the clock starts at t=0 (WIRE_T0 on the stack's clock).
  *    wire_advance(ns) moves it, running every timer that falls due.  A
@@ -110,6 +111,12 @@
 #define WIRE_ANY (-1)
 /* An exact window value (0 included) in struct wire_seg's .win. */
 #define WIRE_WIN(n) ((int64_t)(n) + 0x100000000LL)
+
+/* Sequence number order (RFC 1982 serial arithmetic). */
+static inline bool wire_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
 
 struct wire_conn {
 	int fd;		/* the stack's socket of this connection, or -1 */
