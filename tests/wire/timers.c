@@ -9,6 +9,9 @@
  * Linux's behaviour quoted here was checked against Linux 6.18 playing the
  * stack over a tun device, the peer injected as in these tests.
  */
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+
 #include "wire.h"
 
 /* A passive open whose handshake took @rtt (the SYN-ACK's ACK arrives
@@ -221,4 +224,57 @@ WIRE_TEST(timers, zero_window_probes)
 	wire_out(&c, ".", 100, 1, .at = t + MS(1400));
 	wire_in(&c, ".", 1, 101, .win = WIRE_WIN(1000));
 	wire_out(&c, "P.", 101, 1, .len = 100);
+}
+
+static struct tcp_info info_of(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	cr_assert_eq(usnet_getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len), 0);
+	return ti;
+}
+
+static int outq_of(int fd)
+{
+	int n = -1;
+
+	cr_assert_eq(usnet_ioctl(fd, SIOCOUTQ, &n), 0);
+	return n;
+}
+
+/* TCP_INFO and SIOCOUTQ follow what the wire shows (Linux's values for
+ * the same exchange): after a 100 ms handshake SRTT 100 ms, RTTVAR 50 ms,
+ * RTO 300 ms; a timeout counts a retransmission and doubles the RTO,
+ * which Karn keeps after the ACK, when retransmits returns to 0. */
+WIRE_TEST(timers, tcp_info_follows_rtt_and_retransmissions)
+{
+	struct wire_conn c;
+	struct tcp_info ti;
+
+	open_with_rtt(&c, MS(100));
+	ti = info_of(c.fd);
+	cr_assert_eq(ti.tcpi_state, TCP_ESTABLISHED);
+	cr_assert_eq(ti.tcpi_rtt, 100000);
+	cr_assert_eq(ti.tcpi_rttvar, 50000);
+	cr_assert_eq(ti.tcpi_rto, 300000);
+	cr_assert_eq(ti.tcpi_snd_mss, 1460);
+	cr_assert_eq(ti.tcpi_snd_cwnd, 10);
+	cr_assert_eq(ti.tcpi_total_retrans, 0);
+	wire_send_pattern(c.fd, 1, 100, 0);
+	wire_out(&c, "P.", 1, 1, .len = 100);
+	cr_assert_eq(outq_of(c.fd), 100);
+	wire_advance(MS(300));
+	wire_out(&c, "P.", 1, 1, .len = 100);
+	ti = info_of(c.fd);
+	cr_assert_eq(ti.tcpi_retransmits, 1);
+	cr_assert_eq(ti.tcpi_total_retrans, 1);
+	cr_assert_eq(ti.tcpi_rto, 600000);
+	cr_assert_eq(ti.tcpi_snd_cwnd, 1);
+	wire_in(&c, ".", 1, 101);
+	cr_assert_eq(outq_of(c.fd), 0);
+	ti = info_of(c.fd);
+	cr_assert_eq(ti.tcpi_retransmits, 0);
+	cr_assert_eq(ti.tcpi_total_retrans, 1);
+	cr_assert_eq(ti.tcpi_rto, 600000);
 }
