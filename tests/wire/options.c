@@ -6,7 +6,7 @@
  * test is about it; timestamps and SACK tests come with those features.
  *
  * Linux's behaviour quoted here was checked against Linux 6.18 playing the
- * stack over a tun device, the peer injected as in these tests.
+ * stack over a tun device (linux_peer.py), the peer injected as here.
  */
 #include "wire.h"
 
@@ -243,4 +243,29 @@ WIRE_TEST(options, receiver_sws_avoidance)
 		check_edge(&edge);
 	}
 	cr_assert(wire_before(seq, edge), "the window stayed shut");
+}
+
+/* RFC 9293 3.1 (MUST-6, MUST-7) as Linux's tcp_parse_options() does it:
+ * an option of a known kind with the wrong length (MSS with length 3) is
+ * skipped and the walk goes on; a length below 2 ends the walk.  The SYN
+ * is still answered, and with no valid MSS the send MSS is 536. */
+WIRE_TEST(options, malformed_options_ignored)
+{
+	static const uint8_t bad_mss[] = { 2, 3, 5, 1 };
+	static const uint8_t zero_len[] = { 1, 99, 0, 0 };
+	struct wire_conn c;
+
+	wire_listen(&c, 80, 16);
+	wire_in(&c, "S", 0, 0, .raw_opts = bad_mss, .raw_opts_len = 4);
+	wire_out(&c, "S.", 0, 1, .opts = "mss *");
+	wire_in(&c, ".", 1, 1);
+	wire_accept(&c);
+	wire_send_pattern(c.fd, 1, 2 * 536, 0);
+	wire_out(&c, ".", 1, 1, .len = 536);
+	wire_out(&c, "P.", 537, 1, .len = 536);
+	c.rport++;
+	c.iss_known = false;
+	c.snd_nxt = c.rcv_nxt = 0;
+	wire_in(&c, "S", 0, 0, .raw_opts = zero_len, .raw_opts_len = 4);
+	wire_out(&c, "S.", 0, 1, .opts = "mss *");
 }

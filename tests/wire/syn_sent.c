@@ -4,7 +4,7 @@
  * simultaneous open.
  *
  * Linux's behaviour quoted here was checked against Linux 6.18 playing the
- * stack over a tun device, the peer injected as in these tests.
+ * stack over a tun device (linux_peer.py), the peer injected as here.
  */
 #include "wire.h"
 

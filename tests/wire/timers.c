@@ -7,7 +7,7 @@
  * in close.c.
  *
  * Linux's behaviour quoted here was checked against Linux 6.18 playing the
- * stack over a tun device, the peer injected as in these tests.
+ * stack over a tun device (linux_peer.py), the peer injected as here.
  */
 #include <sys/ioctl.h>
 #include <linux/sockios.h>

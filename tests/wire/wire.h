@@ -34,7 +34,9 @@
  *    seq counts from its sender's ISN, its ack from the receiver's (so the
  *    stack's SYN-ACK to a SYN is seq 0 ack 1).  The rest are designated
  *    initializers of struct wire_seg: .len, .data, .win, .opts, .at,
- *    .bad_csum.
+ *    .bad_csum.  Payloads are made up from their sequence numbers
+ *    (wire_pattern()) unless .data gives them, and checked the same way:
+ *    wire_send_pattern() and wire_recv_pattern() do the socket side.
  *  - Windows: a field left 0 means the connection's usual window
  *    (c->win_in for what the peer sends, c->win_out for what the stack is
  *    expected to send: 65535 for a peer that offered no window scale);
@@ -55,16 +57,27 @@
  *    by its 4-tuple as an arriving segment would be (TCP_CLOSE when no
  *    sock has it any more: an orphan that ended).
  *
- * At the end of each test every segment the stack sent must have been
- * taken by wire_out() (or wire_discard()); the teardown then closes every
- * socket, runs the clock two hours (orphans finish), destroys the
- * namespace and checks that no socket, sock or skb is left alive.
+ * At the end of each test (wire_finish(), inside WIRE_TEST) every segment
+ * the stack sent must have been taken by wire_out() (or wire_discard());
+ * then every socket is closed, the clock runs two hours (orphans finish)
+ * and no socket, sock or skb may be left alive.
  *
- * Each test cites the RFC section it checks in a comment; where usnet
- * deliberately differs from Linux, the comment says so.  Tests are grouped
- * by TCP state, one file per group: listen.c, syn_sent.c, established.c,
- * close.c (FIN-WAIT, CLOSING, LAST-ACK, TIME-WAIT), timers.c, options.c.
- * A new file goes in tests/wire/meson.build's list.
+ * Each test cites the RFC section it checks in a comment, and says where
+ * Linux's behaviour is the reference.  Tests are grouped by TCP state, one
+ * file per group: listen.c (LISTEN, SYN-RECEIVED), syn_sent.c,
+ * established.c (receiving), send.c (sending), close.c (FIN-WAIT,
+ * CLOSING, TIME-WAIT, CLOSE-WAIT, LAST-ACK), closed.c (no connection, ISN,
+ * ports), timers.c, options.c.  A new file goes in tests/wire/meson.build.
+ *
+ * Where usnet is known to differ from Linux, the test is written as Linux
+ * behaves and starts with wire_skip_bug("usnet bug: ...") naming the
+ * code; WIRE_RUN_SKIPPED=1 in the environment runs those tests, so a fix
+ * can be checked.  Two such differences are everywhere and handled once,
+ * in wire.c, each behind a switch to turn off with the fix: PSH is not
+ * compared (wire_psh_exact), and the window update usnet sends after a
+ * read is taken off the queue (wire_absorb_rbuf_update).  What Linux does
+ * was checked with tests/wire/linux_peer.py, which plays the peer against
+ * the kernel over a tun device in a private namespace.
  */
 #ifndef USNET_TESTS_WIRE_H
 #define USNET_TESTS_WIRE_H
@@ -138,8 +151,7 @@ struct wire_seg {
 	const char *flags;
 	uint32_t seq, ack;
 	uint32_t len;	  /* payload bytes */
-	const void *data; /* in: payload (NULL: wire_pattern()); out: if set,
-			   * compared */
+	const void *data; /* the payload; NULL: wire_pattern() from seq */
 	int64_t win;	  /* 0: the connection's usual; WIRE_WIN(n); WIRE_ANY */
 	const char *opts; /* tcpdump's notation; NULL: none */
 	int64_t at;	  /* out: when sent, ns since t=0; 0: now; WIRE_ANY */
