@@ -70,8 +70,11 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 	 * tcp_clean_rtx_queue()): what waited behind a lost segment is
 	 * acknowledged only when the hole is filled, and its age is the
 	 * recovery's, not the path's. */
-	if (first_sent && !retrans)
+	if (first_sent && !retrans) {
 		*rtt = clock_now_ns() - first_sent;
+		if (*rtt <= 0)
+			*rtt = 1; /* a sample still, however fast */
+	}
 	return segs;
 }
 

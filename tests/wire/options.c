@@ -11,10 +11,10 @@
 #include "wire.h"
 
 /* The options of the stack's SYN, byte for byte, in the layout of Linux's
- * tcp_options_write(): MSS, then NOP and window scale (RFC 7323 2.2),
- * shift 7 (Linux's for a tcp_rmem[2] of 6 MiB).  With timestamps and SACK
- * (not offered yet) Linux puts "mss,sackOK,TS,nop,wscale".  The window of
- * a SYN is never scaled. */
+ * tcp_options_write(): MSS, SACK-permitted and timestamps (RFC 2018 2,
+ * RFC 7323 3.2: TSecr 0 in a SYN), then NOP and window scale (RFC 7323
+ * 2.2), shift 7 (Linux's for a tcp_rmem[2] of 6 MiB).  The window of a
+ * SYN is never scaled. */
 WIRE_TEST(options, syn_layout)
 {
 	struct wire_conn c;
@@ -24,7 +24,7 @@ WIRE_TEST(options, syn_layout)
 	c.fd = wire_socket();
 	cr_assert_eq(wire_connect_again(&c), EINPROGRESS);
 	wire_out(&c, "S", 0, 0, .win = WIRE_WIN(WIRE_WIN_SYN),
-		 .opts = "mss 1460,nop,wscale 7");
+		 .opts = "mss 1460,sackOK,TS val * ecr 0,nop,wscale 7");
 }
 
 /* RFC 7323 2.2: a SYN-ACK carries window scale only when the SYN did; its

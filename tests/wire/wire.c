@@ -308,15 +308,23 @@ static size_t opts_encode(const char *s, uint8_t *out)
 	return n;
 }
 
-/* Whether option @item as formatted matches @want: equal, or @want ends
- * in " *" (any value) and the names agree. */
+/* Whether option @item (@ilen bytes, as formatted) matches @want: equal,
+ * where a word "*" of @want matches any one word ("TS val * ecr 0"). */
 static bool opt_item_match(const char *want, const char *item, size_t ilen)
 {
-	size_t wlen = strlen(want);
+	const char *end = item + ilen;
 
-	if (wlen >= 2 && strcmp(want + wlen - 2, " *") == 0)
-		return ilen > wlen - 2 && strncmp(item, want, wlen - 1) == 0;
-	return ilen == wlen && strncmp(item, want, ilen) == 0;
+	while (*want && item < end) {
+		if (want[0] == '*' && (want[1] == ' ' || !want[1])) {
+			want++;
+			while (item < end && *item != ' ')
+				item++;
+			continue;
+		}
+		if (*want++ != *item++)
+			return false;
+	}
+	return !*want && item == end;
 }
 
 /*
