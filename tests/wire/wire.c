@@ -214,8 +214,10 @@ static void flags_format(uint16_t flags, char *buf)
 	*buf = 0;
 }
 
-/* The options in @opt[0..len) as tcpdump prints them. */
-static void opts_format(const uint8_t *opt, size_t len, char *buf, size_t room)
+/* The options in @opt[0..len) as tcpdump prints them; SACK blocks
+ * relative to @sack_base (the ISN of the side whose data they cover). */
+static void opts_format(const uint8_t *opt, size_t len, uint32_t sack_base,
+			char *buf, size_t room)
 {
 	size_t n = 0;
 
@@ -244,7 +246,15 @@ static void opts_format(const uint8_t *opt, size_t len, char *buf, size_t room)
 		else if (kind == TCP_OPT_SACK_PERM && olen == 2)
 			n += (size_t)snprintf(buf + n, room - n, "%ssackOK",
 					      sep);
-		else if (kind == TCP_OPT_TIMESTAMP && olen == 10)
+		else if (kind == TCP_OPT_SACK && olen >= 10 && olen % 8 == 2) {
+			n += (size_t)snprintf(buf + n, room - n, "%ssack %u ",
+					      sep, (olen - 2) / 8);
+			for (size_t b = i + 2; b < i + olen && n < room; b += 8)
+				n += (size_t)snprintf(
+					buf + n, room - n, "{%u:%u}",
+					wire_get_be32(opt + b) - sack_base,
+					wire_get_be32(opt + b + 4) - sack_base);
+		} else if (kind == TCP_OPT_TIMESTAMP && olen == 10)
 			n += (size_t)snprintf(buf + n, room - n,
 					      "%sTS val %u ecr %u", sep,
 					      wire_get_be32(opt + i + 2),
@@ -258,13 +268,14 @@ static void opts_format(const uint8_t *opt, size_t len, char *buf, size_t room)
 }
 
 /* Encode @s ("mss 1460,nop,wscale 7") literally, in its order; returns the
- * length, padded with EOL to a multiple of 4. */
-static size_t opts_encode(const char *s, uint8_t *out)
+ * length, padded with EOL to a multiple of 4.  SACK blocks ("sack 1
+ * {1461:2921}") are relative to @sack_base. */
+static size_t opts_encode(const char *s, uint32_t sack_base, uint8_t *out)
 {
 	size_t n = 0;
 
 	while (s && *s) {
-		unsigned int a, b;
+		unsigned int a, b, blocks;
 		int used = 0;
 
 		cr_assert_lt(n, TCP_MAX_OPT_LEN - 2, "options too long: %s", s);
@@ -285,6 +296,24 @@ static size_t opts_encode(const char *s, uint8_t *out)
 			wire_put_be32(out + n, a);
 			wire_put_be32(out + n + 4, b);
 			n += 8;
+		} else if (sscanf(s, "sack %u %n", &blocks, &used) == 1 &&
+			   used) {
+			cr_assert(blocks >= 1 && blocks <= TCP_MAX_SACK &&
+					  n + 2 + 8 * blocks <= TCP_MAX_OPT_LEN,
+				  "SACK blocks: %s", s);
+			out[n++] = TCP_OPT_SACK;
+			out[n++] = (uint8_t)(2 + 8 * blocks);
+			for (unsigned int i = 0; i < blocks; i++) {
+				int more = 0;
+
+				cr_assert_eq(sscanf(s + used, "{%u:%u}%n", &a,
+						    &b, &more),
+					     2, "SACK block: %s", s);
+				wire_put_be32(out + n, sack_base + a);
+				wire_put_be32(out + n + 4, sack_base + b);
+				n += 8;
+				used += more;
+			}
 		} else if (strncmp(s, "sackOK", 6) == 0) {
 			out[n++] = TCP_OPT_SACK_PERM;
 			out[n++] = 2;
@@ -421,7 +450,7 @@ void wire_in_seg(struct wire_conn *c, const struct wire_seg *s)
 		olen = s->raw_opts_len;
 		memcpy(opts, s->raw_opts, olen);
 	} else {
-		olen = opts_encode(s->opts, opts);
+		olen = opts_encode(s->opts, c->iss, opts);
 	}
 	cr_assert(olen % 4 == 0 && olen <= TCP_MAX_OPT_LEN);
 	hlen = TCP_HLEN + olen;
@@ -590,7 +619,7 @@ static void capture_parse(struct wire_conn *c, const struct capture *cap,
 		.ttl = ih.ttl,
 		.df = ih.df,
 	};
-	opts_format(tcp + TCP_HLEN, th.hdr_len - TCP_HLEN, v->opts,
+	opts_format(tcp + TCP_HLEN, th.hdr_len - TCP_HLEN, c->irs, v->opts,
 		    sizeof(v->opts));
 	*payload = tcp + th.hdr_len;
 }

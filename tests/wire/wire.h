@@ -41,7 +41,9 @@
  *    (c->win_in for what the peer sends, c->win_out for what the stack is
  *    expected to send: 65535 for a peer that offered no window scale);
  *    WIRE_WIN(0) is a zero window, WIRE_WIN(n) any other exact value.
- *  - Options are written as tcpdump prints them: "mss 1460,nop,wscale 7".
+ *  - Options are written as tcpdump prints them: "mss 1460,nop,wscale 7",
+ *    "sackOK", "TS val 1 ecr 0", "sack 1 {1461:2921}" (relative, like
+ *    sequence numbers).
  *    Expected options match byte for byte in that layout; a trailing
  *    ",..." accepts others after the ones listed, in any order (use it for
  *    the stack's own SYN: it may gain SACK-permitted and timestamps).  A
