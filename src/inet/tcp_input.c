@@ -332,26 +332,33 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 
 /* ---- data ------------------------------------------------------------------ */
 
-/* Move in-order segments from the out-of-order queue. */
-static void tcp_ofo_queue(struct sock *sk)
+/* Move in-order segments from the out-of-order queue, up to a FIN (kept
+ * in the flags of its segment); true when that FIN is due. */
+static bool tcp_ofo_queue(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&tp->out_of_order_queue)) != NULL) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+		bool fin = cb->flags & TCPHDR_FIN;
 
 		if (after(cb->seq, tp->rcv_nxt))
 			break;
 		skb_unlink(skb, &tp->out_of_order_queue);
 		if (!after(cb->end_seq, tp->rcv_nxt)) {
-			kfree_skb(skb); /* all of it already here */
-			continue;
+			/* All of it already here; its FIN may not be. */
+			fin = fin && cb->end_seq == tp->rcv_nxt;
+			kfree_skb(skb);
+		} else {
+			cb->consumed = tp->rcv_nxt - cb->seq;
+			tp->rcv_nxt = cb->end_seq;
+			skb_queue_tail(&sk->sk_receive_queue, skb);
 		}
-		cb->consumed = tp->rcv_nxt - cb->seq;
-		tp->rcv_nxt = cb->end_seq;
-		skb_queue_tail(&sk->sk_receive_queue, skb);
+		if (fin)
+			return true; /* as Linux's tcp_ofo_queue() */
 	}
+	return false;
 }
 
 static void tcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
@@ -370,6 +377,8 @@ static void tcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	list_add_tail(&skb->list, &pos->list);
 	tp->out_of_order_queue.qlen++;
 }
+
+static void tcp_fin(struct sock *sk);
 
 /* Queue the data of @skb (its data is the payload, seq..end_seq). */
 static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
@@ -415,7 +424,11 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		cb->consumed = tp->rcv_nxt - cb->seq;
 		tp->rcv_nxt = cb->seq + skb->len;
 		skb_queue_tail(&sk->sk_receive_queue, skb);
-		tcp_ofo_queue(sk);
+		if (tcp_ofo_queue(sk)) {
+			/* A FIN that came early: all before it is here. */
+			tcp_fin(sk); /* ACKs it, and wakes the reader */
+			return;
+		}
 		if (skb_queue_empty(&tp->out_of_order_queue))
 			tcp_send_delayed_ack(sk);
 		else
@@ -757,6 +770,9 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		TCP_SKB_CB(data)->seq = seq;
 		TCP_SKB_CB(data)->end_seq = seq + len;
 		TCP_SKB_CB(data)->consumed = 0;
+		/* A FIN out of order stays with its data, in the
+		 * out-of-order queue, until the data before it came. */
+		TCP_SKB_CB(data)->flags = th->flags & TCPHDR_FIN;
 		skb = NULL;
 		if (th->flags & TCPHDR_FIN) {
 			/* Keep the FIN for when its data is in order (a
