@@ -277,7 +277,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t ack = th->ack_seq,
 		 wnd = (uint32_t)th->window << tp->snd_wscale;
-	bool newly_sacked = false;
+	bool newly_sacked = false, win_update = false;
 	uint32_t segs;
 	int64_t rtt;
 
@@ -290,6 +290,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	/* The send window (SND.WL1/WL2 rule). */
 	if (before(tp->snd_wl1, seq) ||
 	    (tp->snd_wl1 == seq && !before(ack, tp->snd_wl2))) {
+		win_update = wnd != tp->snd_wnd;
 		tp->snd_wnd = wnd;
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = ack;
@@ -297,9 +298,12 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	if (tp->sack_ok && th->opt.num_sacks)
 		newly_sacked = tcp_sacktag(sk, &th->opt);
 	if (ack == tp->snd_una) {
-		/* RFC 5681 2: a duplicate ACK with data in flight (with
-		 * SACK, any ACK that SACKs something new, RFC 6675 2). */
-		if (tp->snd_una != tp->snd_nxt && (!len || newly_sacked) &&
+		/* RFC 5681 2: a duplicate ACK with data in flight, that
+		 * leaves the window as it was ((e); Linux's FLAG_WIN_UPDATE
+		 * makes an ACK "not dup" too); with SACK, any ACK that SACKs
+		 * something new (RFC 6675 2). */
+		if (tp->snd_una != tp->snd_nxt &&
+		    ((!len && !win_update) || newly_sacked) &&
 		    tp->ca_state != TCP_CA_LOSS)
 			tcp_dupack(sk, newly_sacked);
 		return true;
