@@ -513,22 +513,27 @@ out_err:
 
 /* ---- receive ------------------------------------------------------------------- */
 
-/* After the reader made room, tell the peer if the window grew much
- * (Linux's tcp_cleanup_rbuf()). */
-static void tcp_cleanup_rbuf(struct sock *sk)
+/* After the reader took @copied bytes, tell the peer if the window grew
+ * much (Linux's __tcp_cleanup_rbuf()): the announced window fell to half
+ * the largest we can announce or less, and the free buffer now makes it
+ * twice as large (a closed window reopens at once). */
+static void tcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	uint32_t announced = tcp_receive_window(tp);
+	uint32_t max = tp->wscale_ok ? TCP_MAX_WINDOW : 65535;
 	uint32_t full = tcp_win_from_space(sk, rcvbuf);
 	uint32_t space = tcp_win_from_space(sk, rcvbuf - sk_rmem_alloc_get(sk));
 
-	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&
-	    sk->sk_state != TCP_FIN_WAIT2)
+	if (copied <= 0 ||
+	    (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_FIN_WAIT1 &&
+	     sk->sk_state != TCP_FIN_WAIT2))
 		return;
-	/* As Linux's __tcp_cleanup_rbuf(): the announced window fell to
-	 * half the largest or less, and reading has doubled it (a closed
-	 * window reopens at once). */
+	if (full > max)
+		full = max;
+	if (space > max)
+		space = max;
 	if (2 * announced <= full && space > announced &&
 	    space >= 2 * announced)
 		tcp_send_ack(sk);
@@ -595,7 +600,7 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 					err = -EAGAIN;
 					break;
 				}
-				tcp_cleanup_rbuf(sk);
+				tcp_cleanup_rbuf(sk, copied);
 				err = sk_wait(sk, sk->sk_wq, EPOLLIN, &timeo);
 				if (err)
 					break;
@@ -626,7 +631,7 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		sk_peek_offset_fwd(sk, copied);
 	} else {
 		sk_peek_offset_bwd(sk, copied);
-		tcp_cleanup_rbuf(sk);
+		tcp_cleanup_rbuf(sk, copied);
 	}
 out:
 	release_sock(sk);
@@ -1009,6 +1014,12 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 	if (tp->sack_ok && sk->sk_state != TCP_SYN_SENT)
 		info->tcpi_options |= TCPI_OPT_SACK;
 	info->tcpi_total_retrans = tp->total_retrans;
+	/* Linux's numbers: Open 0, Recovery 3, Loss 4 */
+	info->tcpi_ca_state = tp->ca_state == TCP_CA_RECOVERY ? 3 :
+			      tp->ca_state == TCP_CA_LOSS     ? 4 :
+								0;
+	info->tcpi_sacked = tp->sacked_out;
+	info->tcpi_lost = tp->lost_out;
 	ext->bytes_acked = tp->bytes_acked;
 	ext->bytes_received = tp->bytes_received;
 	ext->segs_out = tp->segs_out;

@@ -80,6 +80,7 @@ struct tcp_sock {
 	/* send side (RFC 9293 3.3.1) */
 	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, iss;
 	uint32_t write_seq;	   /* end of the data queued to send */
+	uint32_t snd_sml;	   /* end of the last small segment sent */
 	struct sk_buff *send_head; /* first unsent skb of the write
 					 * queue (NULL: all sent) */
 	uint32_t mss_cache;	   /* what we send */

@@ -394,9 +394,16 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!after(cb->end_seq, tp->rcv_nxt)) {
 		/* All of it came before: a retransmission, ACKed at once
-		 * (Linux's tcp_data_queue() enters quick-ack mode). */
+		 * (Linux's tcp_data_queue() enters quick-ack mode); a FIN
+		 * right after it is new. */
+		bool fin = (cb->flags & TCPHDR_FIN) &&
+			   cb->end_seq == tp->rcv_nxt;
+
 		kfree_skb(skb);
-		tcp_send_ack(sk);
+		if (fin)
+			tcp_fin(sk);
+		else
+			tcp_send_ack(sk);
 		return;
 	}
 	/* The window we announced is a promise (RFC 9293 3.8.6.2.2): data
@@ -428,8 +435,9 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		cb->consumed = tp->rcv_nxt - cb->seq;
 		tp->rcv_nxt = cb->seq + skb->len;
 		skb_queue_tail(&sk->sk_receive_queue, skb);
-		if (tcp_ofo_queue(sk)) {
-			/* A FIN that came early: all before it is here. */
+		/* Its own FIN, or one that came early, all before it here:
+		 * one ACK for data and FIN. */
+		if ((cb->flags & TCPHDR_FIN) || tcp_ofo_queue(sk)) {
 			tcp_fin(sk); /* ACKs it, and wakes the reader */
 			return;
 		}
@@ -778,16 +786,6 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		 * out-of-order queue, until the data before it came. */
 		TCP_SKB_CB(data)->flags = th->flags & TCPHDR_FIN;
 		skb = NULL;
-		if (th->flags & TCPHDR_FIN) {
-			/* Keep the FIN for when its data is in order (a
-			 * retransmission may start before RCV.NXT). */
-			if (!after(seq, tp->rcv_nxt)) {
-				tcp_data_queue(sk, data);
-				if (tp->rcv_nxt == seq + len)
-					tcp_fin(sk);
-				return;
-			}
-		}
 		tcp_data_queue(sk, data);
 		return;
 	}
@@ -950,7 +948,7 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	if (!sk)
 		return NULL;
 	tp = tcp_sk(sk);
-	tp->snd_una = tp->snd_nxt = tp->write_seq = th->ack_seq;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = th->ack_seq;
 	tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
 	tp->snd_wl2 = th->ack_seq;
 	tcp_select_window(sk);
@@ -960,7 +958,7 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	/* counted as if it had waited in the SYN queue */
 	tcp_sk(lsk)->syn_queue_len++;
 	tcp_child_established(sk);
-	return sk; /* the connection table's reference */
+	return sk; /* with sk_alloc()'s reference, for the caller to drop */
 }
 
 /* A SYN for a listener (Linux's tcp_conn_request()): a new sock in
@@ -1059,8 +1057,8 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 			tcp_conn_request(sk, skb, &th);
 		} else if (f == TCPHDR_ACK &&
 			   (child = tcp_cookie_check(sk, skb, &th)) != NULL) {
-			/* its data and FIN, if any, as in ESTABLISHED */
-			sock_hold(child);
+			/* its data and FIN, if any, as in ESTABLISHED; then
+			 * the table holds it */
 			tcp_rcv_state_process(child, skb, &th);
 			sock_put(child);
 			sock_put(sk);

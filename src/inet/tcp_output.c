@@ -247,7 +247,9 @@ static bool tcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
 		return true;
 	if (tp->nodelay && push)
 		return false;
-	return tp->snd_nxt != tp->snd_una || !push;
+	/* Minshall's variant, as Linux's tcp_minshall_check(): held while
+	 * a small segment is unacknowledged, not any data. */
+	return !push || after(tp->snd_sml, tp->snd_una);
 }
 
 /* Split the unsent @skb after @len bytes (Linux's tcp_fragment()): the
@@ -366,6 +368,8 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		if (tcp_transmit_skb(sk, skb, true))
 			break;
 		tp->snd_nxt = cb->end_seq;
+		if (skb->len < tp->mss_cache)
+			tp->snd_sml = cb->end_seq;
 		pipe++;
 		tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
 		if (!timer_pending(&tp->retransmit_timer))
@@ -433,7 +437,7 @@ int tcp_connect(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int err;
 
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tp->rcv_wnd = 0;
 	tcp_select_window(sk);
 	err = tcp_queue_control(sk, TCPHDR_SYN);
@@ -447,7 +451,7 @@ void tcp_send_synack(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tcp_select_window(sk);
 	if (tcp_queue_control(sk, TCPHDR_SYN | TCPHDR_ACK) == 0)
 		tcp_write_xmit(sk, true);

@@ -153,9 +153,6 @@ WIRE_TEST(close, fin_with_data)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: data with a FIN gets two ACKs, one for the "
-		      "data and one for the FIN (tcp_input.c: "
-		      "tcp_data_queue() ACKs, then tcp_fin() ACKs again)");
 	wire_passive_open(&c, 80);
 	wire_in(&c, "FP.", 1, 1, .len = 10);
 	wire_out(&c, ".", 1, 12);

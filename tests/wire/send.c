@@ -45,10 +45,6 @@ WIRE_TEST(send, nagle_is_minshalls)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: Nagle holds the small tail of a write "
-		      "while any data is unacknowledged (tcp_output.c "
-		      "tcp_nagle_holds()); Linux holds it only while a small "
-		      "segment is (Minshall's variant)");
 	wire_passive_open(&c, 80);
 	wire_send_pattern(c.fd, 1, 3000, 0);
 	wire_out(&c, ".", 1, 1, .len = 1460);

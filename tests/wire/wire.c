@@ -29,19 +29,6 @@
  */
 static const bool wire_psh_exact = false;
 
-/*
- * usnet sends a window update after every read on a connection without
- * window scaling (tcp.c tcp_cleanup_rbuf() compares the free buffer with
- * the announced window without tcp_select_window()'s 65535 cap, so the
- * window seems to double when it cannot grow at all), even after a read
- * that found nothing; Linux sends none (its window_clamp is 65535 there).
- * Until that is fixed, wire_recv_pattern() and wire_recv_fails() take
- * such an ACK (the last ACK again, nothing changed) off the capture
- * queue; established.c:read_sends_no_useless_window_update shows the
- * bug.  Set to false once fixed.
- */
-static const bool wire_absorb_rbuf_update = true;
-
 /* A packet the stack sent on wire0, with the time it left. */
 struct capture {
 	struct capture *next;
@@ -955,22 +942,6 @@ void wire_send_pattern(int fd, uint32_t seq, size_t len, int flags)
 	free(buf);
 }
 
-/* The window update usnet sends after a read (wire_absorb_rbuf_update):
- * the last ACK again, nothing changed, taken off the queue. */
-static void absorb_rbuf_update(struct wire_conn *c)
-{
-	struct seg_view got;
-	const uint8_t *payload;
-
-	if (!wire_absorb_rbuf_update || !w.head || w.head->next)
-		return;
-	capture_parse(c, w.head, &got, &payload);
-	if (got.flags == TCPHDR_ACK && !got.len && w.last.flags == TCPHDR_ACK &&
-	    got.seq == w.last.seq && got.ack == w.last.ack &&
-	    got.win == w.last.win && got.at == wire_now() && !got.opts[0])
-		free(capture_pop());
-}
-
 void wire_recv_pattern(struct wire_conn *c, uint32_t seq, size_t len)
 {
 	uint8_t *buf = malloc(len + 1);
@@ -982,7 +953,6 @@ void wire_recv_pattern(struct wire_conn *c, uint32_t seq, size_t len)
 		cr_assert_eq(buf[i], wire_pattern(seq + (uint32_t)i),
 			     "byte %zu", i);
 	free(buf);
-	absorb_rbuf_update(c);
 }
 
 void wire_recv_fails(struct wire_conn *c, int err)
@@ -992,7 +962,6 @@ void wire_recv_fails(struct wire_conn *c, int err)
 
 	cr_assert(n == -1 && errno == err, "recv: %zd (%s), expected %s", n,
 		  strerror(errno), strerror(err));
-	absorb_rbuf_update(c);
 }
 
 int wire_so_error(int fd)

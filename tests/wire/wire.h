@@ -74,10 +74,9 @@
  * Where usnet is known to differ from Linux, the test is written as Linux
  * behaves and starts with wire_skip_bug("usnet bug: ...") naming the
  * code; WIRE_RUN_SKIPPED=1 in the environment runs those tests, so a fix
- * can be checked.  Two such differences are everywhere and handled once,
- * in wire.c, each behind a switch to turn off with the fix: PSH is not
- * compared (wire_psh_exact), and the window update usnet sends after a
- * read is taken off the queue (wire_absorb_rbuf_update).  What Linux does
+ * can be checked.  One such difference is everywhere and handled once,
+ * in wire.c, behind a switch to turn off with the fix: PSH is not
+ * compared (wire_psh_exact).  What Linux does
  * was checked with tests/wire/linux_peer.py, which plays the peer against
  * the kernel over a tun device in a private namespace.
  */
