@@ -45,6 +45,7 @@ static const struct net_sysctls sysctl_defaults = {
 	.tcp_timestamps = 1,
 	.tcp_sack = 1,
 	.tcp_syncookies = 1,
+	.tcp_fastopen = 1,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -303,6 +304,7 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.tcp_timestamps", tcp_timestamps, 0, 2),
 	SYSCTL("ipv4.tcp_sack", tcp_sack, 0, 1),
 	SYSCTL("ipv4.tcp_syncookies", tcp_syncookies, 0, 2),
+	SYSCTL("ipv4.tcp_fastopen", tcp_fastopen, 0, INT_MAX),
 };
 
 static int *sysctl_find(struct net *net, const char *name,

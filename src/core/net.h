@@ -42,6 +42,7 @@ struct net_sysctls {
 	int tcp_timestamps;	  /* ipv4.tcp_timestamps (RFC 7323) */
 	int tcp_sack;		  /* ipv4.tcp_sack (RFC 2018) */
 	int tcp_syncookies;	  /* ipv4.tcp_syncookies */
+	int tcp_fastopen;	  /* ipv4.tcp_fastopen (TFO_*_ENABLE) */
 };
 
 struct net_device;

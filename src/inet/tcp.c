@@ -221,12 +221,13 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	tcp_offer_options(sk);
 	tcp_set_state(sk, TCP_SYN_SENT);
 	tcp_hash_conn(sk);
-	err = tcp_connect(sk);
-	if (err) {
+	err = tcp_connect(sk, tp->tfo_data, tp->tfo_len);
+	if (err < 0) {
 		tcp_set_state(sk, TCP_CLOSE);
 		tcp_unhash(sk);
 		return err;
 	}
+	tp->tfo_copied = err;
 	return 0;
 }
 
@@ -416,6 +417,34 @@ static struct sk_buff *tcp_grow_tail(struct sock *sk, struct sk_buff *skb,
 	return nskb;
 }
 
+/* Linux's tcp_sendmsg_fastopen(): connect() to msg_name, the SYN taking
+ * what it can of the data when a cookie is known (RFC 7413 3); the
+ * bytes it took in *@copied_syn. */
+static int tcp_sendmsg_fastopen(struct sock *sk, struct kmsghdr *msg,
+				size_t size, size_t *copied_syn)
+{
+	struct sockaddr *uaddr = msg->msg_name;
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err;
+
+	if (!(READ_ONCE(sock_net(sk)->sysctl.tcp_fastopen) &
+	      TFO_CLIENT_ENABLE) ||
+	    (uaddr && msg->msg_namelen >= (int)sizeof(uaddr->sa_family) &&
+	     uaddr->sa_family == AF_UNSPEC))
+		return -EOPNOTSUPP;
+	if (tp->tfo_data)
+		return -EALREADY;
+	tp->tfo_data = &msg->msg_iter;
+	tp->tfo_len = size;
+	tp->tfo_copied = 0;
+	err = inet_stream_connect(sk->sk_socket, uaddr, msg->msg_namelen,
+				  (msg->msg_flags & MSG_DONTWAIT) ? O_NONBLOCK :
+								    0);
+	*copied_syn = (size_t)tp->tfo_copied;
+	tp->tfo_data = NULL;
+	return err;
+}
+
 static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -424,6 +453,16 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 	size_t copied = 0;
 	int err;
 
+	if (flags & MSG_FASTOPEN) {
+		size_t syn;
+
+		err = tcp_sendmsg_fastopen(sk, msg, size, &syn);
+		if (err == -EINPROGRESS && syn)
+			return (int)syn;
+		if (err)
+			return err;
+		copied = syn;
+	}
 	lock_sock(sk);
 	/* Linux's sk_stream_wait_connect(): only a connection on its way
 	 * is waited for; anything else is EPIPE. */
@@ -955,8 +994,22 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_WINDOW_CLAMP:
 		err = tcp_set_window_clamp(sk, val);
 		break;
+	case TCP_FASTOPEN_CONNECT:
+		/* Linux's: 0 or 1, on a closed socket, with the client side
+		 * of net.ipv4.tcp_fastopen on. */
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (!(READ_ONCE(sock_net(sk)->sysctl.tcp_fastopen) &
+			   TFO_CLIENT_ENABLE))
+			err = -EOPNOTSUPP;
+		else if (sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else
+			tp->fastopen_connect = val;
+		break;
 	case TCP_FASTOPEN:
-		/* Stored for a listener; usnet does not do TFO (yet). */
+		/* The listener's queue of connections with SYN data not yet
+		 * acknowledged (tcp_fastopen.c). */
 		if (val >= 0 &&
 		    (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN))
 			tp->fastopen_qlen = val;
@@ -1013,6 +1066,8 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (tp->sack_ok && sk->sk_state != TCP_SYN_SENT)
 		info->tcpi_options |= TCPI_OPT_SACK;
+	if (tp->syn_data_acked)
+		info->tcpi_options |= TCPI_OPT_SYN_DATA;
 	info->tcpi_total_retrans = tp->total_retrans;
 	/* Linux's numbers: Open 0, Recovery 3, Loss 4 */
 	info->tcpi_ca_state = tp->ca_state == TCP_CA_RECOVERY ? 3 :
@@ -1089,6 +1144,9 @@ static int tcp_getsockopt(struct sock *sk, int level, int optname, void *optval,
 	case TCP_FASTOPEN:
 		val = tp->fastopen_qlen;
 		break;
+	case TCP_FASTOPEN_CONNECT:
+		val = tp->fastopen_connect;
+		break;
 	case TCP_INFO: {
 		struct tcp_info_ext info;
 
@@ -1156,6 +1214,9 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	tp->snd_wnd = 0;
 	tp->srtt = 0;
 	tp->rto = TCP_TIMEOUT_INIT;
+	tp->syn_data_acked = false;
+	tp->tfo_syn = false;
+	memset(&tp->tfo, 0, sizeof(tp->tfo));
 	tp->snd_cwnd = TCP_INIT_CWND;
 	tp->snd_ssthresh = INT_MAX;
 	tp->retransmits = 0;

@@ -131,6 +131,16 @@ struct tcp_sock {
 	int notsent_lowat;
 	int window_clamp;
 	int fastopen_qlen;
+	/* TCP Fast Open (tcp_fastopen.c): a client's SYN carries the
+	 * option; what SYN data was acked; a server's SYN-ACK cookie */
+	bool fastopen_connect;	   /* TCP_FASTOPEN_CONNECT */
+	bool tfo_syn;		   /* our SYN carries the option */
+	bool syn_data_acked;	   /* TCPI_OPT_SYN_DATA */
+	bool accept_queued;	   /* a child queued for accept() */
+	struct tcp_options tfo;	   /* the option to send in our SYN(-ACK) */
+	struct iov_iter *tfo_data; /* MSG_FASTOPEN's data, during connect */
+	size_t tfo_len;
+	int tfo_copied;		 /* of it, into the SYN */
 	uint8_t defer_accept;	 /* SYN-ACK retransmissions */
 	bool defer_pending;	 /* made, waiting for data */
 	bool pingpong;		 /* TCP_QUICKACK 0: delay ACKs */
@@ -203,7 +213,7 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcp_write_xmit(struct sock *sk, bool push);
 void tcp_send_ack(struct sock *sk);
 void tcp_send_delayed_ack(struct sock *sk);
-int tcp_connect(struct sock *sk);
+int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len);
 void tcp_send_synack(struct sock *sk);
 void tcp_send_fin(struct sock *sk);
 void tcp_send_active_reset(struct sock *sk);
@@ -250,6 +260,35 @@ int cookie_check(struct net *net, const struct tcp_cookie_tuple *t,
  * none), and back from the ACK's TSecr. */
 uint32_t cookie_ts_encode(uint32_t tsval, int wscale, bool sack);
 void cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack);
+
+/* tcp_fastopen.c (RFC 7413) */
+#define TFO_CLIENT_ENABLE 1
+#define TFO_SERVER_ENABLE 2
+#define TFO_CACHE_SIZE	  16
+
+struct tcp_fastopen_entry {
+	uint32_t daddr;
+	uint8_t len; /* 0: unused */
+	uint8_t cookie[TCP_FASTOPEN_COOKIE_MAX];
+};
+
+/* The cookies a namespace's clients were given (tcp_ipv4.c holds it). */
+struct tcp_fastopen_cache {
+	struct tcp_fastopen_entry e[TFO_CACHE_SIZE];
+	unsigned int next;
+};
+
+struct tcp_fastopen_cache *tcp_fastopen_cache(struct net *net);
+bool tcp_fastopen_server(struct sock *lsk);
+bool tcp_fastopen_check(struct net *net, uint32_t saddr, uint32_t daddr,
+			const struct tcp_options *opt,
+			struct tcp_options *synack);
+/* The option of a client's SYN to @daddr: its cookie, or a request;
+ * whether there is a cookie. */
+bool tcp_fastopen_cookie_get(struct net *net, uint32_t daddr,
+			     struct tcp_options *opt);
+void tcp_fastopen_cookie_set(struct net *net, uint32_t daddr,
+			     const struct tcp_options *opt);
 
 /* tcp_cong.c */
 const struct tcp_congestion_ops *tcp_ca_default(void);

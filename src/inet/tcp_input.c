@@ -514,8 +514,9 @@ void tcp_child_established(struct sock *child)
 		tp->defer_pending = false;
 		del_timer(&tp->keepalive_timer);
 	}
-	if (!parent)
+	if (!parent || tp->accept_queued)
 		return;
+	tp->accept_queued = true;
 	tcp_sk(parent)->syn_queue_len--;
 	skb = alloc_skb(0);
 	if (!skb) {
@@ -611,6 +612,15 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	tcp_syn_options(tp, &th->opt, true);
 	tp->snd_wl1 = th->seq;
 	if (th->flags & TCPHDR_ACK) {
+		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
+
+		if (tp->tfo_syn)
+			tcp_fastopen_cookie_set(sock_net(sk),
+						inet_sk(sk)->inet_daddr,
+						&th->opt);
+		tp->syn_data_acked =
+			syn && syn->len &&
+			!before(th->ack_seq, TCP_SKB_CB(syn)->end_seq);
 		tp->snd_wnd = th->window; /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
 		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
@@ -618,6 +628,16 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		tp->snd_una = th->ack_seq;
 		tp->retransmits = 0;
 		del_timer(&tp->retransmit_timer);
+		syn = skb_peek(&sk->sk_write_queue);
+		if (syn && (TCP_SKB_CB(syn)->flags & TCPHDR_SYN)) {
+			/* RFC 7413 3: the server took the SYN but not its
+			 * data: the data goes again, as data. */
+			TCP_SKB_CB(syn)->flags &= (uint8_t)~TCPHDR_SYN;
+			TCP_SKB_CB(syn)->seq = tp->snd_una;
+			TCP_SKB_CB(syn)->sacked = TCPCB_EVER_RETRANS;
+			tp->snd_nxt = tp->snd_una;
+			tp->send_head = syn;
+		}
 		tcp_set_state(sk, TCP_ESTABLISHED);
 		tcp_send_ack(sk);
 		sk->sk_state_change(sk);
@@ -961,6 +981,41 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	return sk; /* with sk_alloc()'s reference, for the caller to drop */
 }
 
+/* Connections with SYN data waiting in the accept queue for their
+ * handshake to end: what TCP_FASTOPEN's queue length bounds. */
+static int tcp_fastopen_pending(struct sock *lsk)
+{
+	struct sk_buff *skb;
+	int n = 0;
+
+	skb_queue_walk(&tcp_sk(lsk)->accept_queue, skb)
+		n += skb->sk->sk_state == TCP_SYN_RECV;
+	return n;
+}
+
+/* The data of a SYN with a good cookie, into the child's receive queue;
+ * 0, or -ENOMEM. */
+static int tcp_fastopen_take_data(struct sock *sk, const struct sk_buff *syn)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb = alloc_skb(syn->len);
+
+	if (!skb)
+		return -ENOMEM;
+	memcpy(skb_put(skb, syn->len), syn->data, syn->len);
+	TCP_SKB_CB(skb)->seq = tp->rcv_nxt;
+	TCP_SKB_CB(skb)->end_seq = tp->rcv_nxt + syn->len;
+	TCP_SKB_CB(skb)->consumed = 0;
+	TCP_SKB_CB(skb)->flags = 0;
+	skb_set_owner_r(skb, sk);
+	tp->rcv_nxt += syn->len;
+	tp->rcv_wup = tp->rcv_nxt;
+	tp->bytes_received += syn->len;
+	tp->syn_data_acked = true;
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	return 0;
+}
+
 /* A SYN for a listener (Linux's tcp_conn_request()): a new sock in
  * SYN-RECV answers it; a SYN cookie when the SYN queue is full (and
  * syncookies allow); nothing when the accept queue is full. */
@@ -970,6 +1025,8 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	struct net *net = sock_net(lsk);
 	struct tcp_sock *ltp = tcp_sk(lsk);
 	int cookies = READ_ONCE(net->sysctl.tcp_syncookies);
+	struct tcp_options tfo = { 0 };
+	bool syn_data = false;
 	struct sock *sk;
 
 	if (lsk->sk_ack_backlog > lsk->sk_max_ack_backlog)
@@ -981,6 +1038,15 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 			tcp_send_cookie_synack(lsk, skb, th);
 		return;
 	}
+	/* RFC 7413 4.2: a good cookie's data is taken now, within the
+	 * listener's TCP_FASTOPEN queue; else the SYN-ACK brings the
+	 * cookie to use next time. */
+	if (th->opt.has_fastopen && tcp_fastopen_server(lsk))
+		syn_data = tcp_fastopen_check(net, IPCB(skb)->saddr,
+					      IPCB(skb)->daddr, &th->opt,
+					      &tfo) &&
+			   skb->len &&
+			   tcp_fastopen_pending(lsk) < ltp->fastopen_qlen;
 	sk = tcp_make_child(lsk, skb, th,
 			    tcp_isn(net, IPCB(skb)->daddr, IPCB(skb)->saddr,
 				    htons(th->dport), htons(th->sport)),
@@ -988,6 +1054,9 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	if (!sk)
 		return;
 	tcp_sk(sk)->snd_wnd = th->window;
+	tcp_sk(sk)->tfo = tfo;
+	if (syn_data && tcp_fastopen_take_data(sk, skb))
+		syn_data = false;
 	tcp_set_state(sk, TCP_SYN_RECV);
 	/* The child shares the listener's port: in the bind table, and in
 	 * the connection table by its 4-tuple. */
@@ -995,6 +1064,10 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	tcp_hash_conn(sk);
 	ltp->syn_queue_len++;
 	tcp_send_synack(sk);
+	/* With data in its SYN, accept() has it at once (Linux's
+	 * tcp_fastopen_create_child()). */
+	if (syn_data)
+		tcp_child_established(sk);
 	/* The connection table holds the child now. */
 	sock_put(sk);
 }

@@ -20,6 +20,7 @@ struct tcp_table {
 	struct list_head binds[TCP_HASH_SIZE]; /* inet_sock.bind_node */
 	struct list_head conns[TCP_HASH_SIZE]; /* tcp_sock.conn_node */
 	uint64_t isn_secret[2];
+	struct tcp_fastopen_cache tfo;
 };
 
 static struct list_head *tcp_bind_bucket(struct tcp_table *t,
@@ -44,6 +45,11 @@ static struct list_head *tcp_conn_bucket(struct tcp_table *t, uint32_t laddr,
 static struct tcp_table *tcp_table(struct net *net)
 {
 	return net_ipv4(net)->tcp;
+}
+
+struct tcp_fastopen_cache *tcp_fastopen_cache(struct net *net)
+{
+	return &tcp_table(net)->tfo;
 }
 
 int tcp_net_init(struct net *net)

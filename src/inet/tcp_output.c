@@ -145,6 +145,12 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 		th.opt.tsval = tcp_ts_now(tp);
 		th.opt.tsecr = (flags & TCPHDR_ACK) ? tp->ts_recent : 0;
 	}
+	if ((flags & TCPHDR_SYN) && tp->tfo.has_fastopen) {
+		th.opt.has_fastopen = true;
+		th.opt.fastopen_len = tp->tfo.fastopen_len;
+		memcpy(th.opt.fastopen_cookie, tp->tfo.fastopen_cookie,
+		       tp->tfo.fastopen_len);
+	}
 	if (flags & TCPHDR_SYN) {
 		th.opt.sack_perm = tp->sack_ok;
 		th.opt.has_mss = true;
@@ -432,19 +438,54 @@ static int tcp_queue_control(struct sock *sk, uint8_t flags)
 	return 0;
 }
 
-int tcp_connect(struct sock *sk)
+/* Our SYN; with TCP Fast Open (RFC 7413 3) it carries the cookie for
+ * the destination, or asks for one, and with a cookie as much of @data
+ * (@len bytes; NULL: none) as fits; returns the bytes it took, or
+ * -errno. */
+int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	size_t n = 0;
 	int err;
 
 	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tp->rcv_wnd = 0;
 	tcp_select_window(sk);
+	memset(&tp->tfo, 0, sizeof(tp->tfo));
+	tp->tfo_syn = data || tp->fastopen_connect;
+	if (tp->tfo_syn &&
+	    tcp_fastopen_cookie_get(sock_net(sk), inet_sk(sk)->inet_daddr,
+				    &tp->tfo) &&
+	    data) {
+		/* room for every option a SYN can carry */
+		n = len < tp->mss_cache - TCP_MAX_OPT_LEN ?
+			    len :
+			    tp->mss_cache - TCP_MAX_OPT_LEN;
+	}
 	err = tcp_queue_control(sk, TCPHDR_SYN);
 	if (err)
 		return err;
+	if (n) {
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (skb_tailroom(skb) < n) {
+			struct sk_buff *big = alloc_skb((unsigned int)n);
+
+			if (!big)
+				return -ENOBUFS;
+			skb_set_owner_w(big, sk);
+			*TCP_SKB_CB(big) = *TCP_SKB_CB(skb);
+			skb_unlink(skb, &sk->sk_write_queue);
+			kfree_skb(skb);
+			skb_queue_tail(&sk->sk_write_queue, big);
+			tp->send_head = skb = big;
+		}
+		copy_from_iter(skb_put(skb, (unsigned int)n), n, data);
+		TCP_SKB_CB(skb)->end_seq += (uint32_t)n;
+		tp->write_seq += (uint32_t)n;
+	}
 	tcp_write_xmit(sk, true);
-	return 0;
+	return (int)n;
 }
 
 void tcp_send_synack(struct sock *sk)
