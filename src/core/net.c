@@ -46,6 +46,7 @@ static const struct net_sysctls sysctl_defaults = {
 	.tcp_sack = 1,
 	.tcp_syncookies = 1,
 	.tcp_fastopen = 1,
+	.tcp_moderate_rcvbuf = 1,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -305,6 +306,7 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.tcp_sack", tcp_sack, 0, 1),
 	SYSCTL("ipv4.tcp_syncookies", tcp_syncookies, 0, 2),
 	SYSCTL("ipv4.tcp_fastopen", tcp_fastopen, 0, INT_MAX),
+	SYSCTL("ipv4.tcp_moderate_rcvbuf", tcp_moderate_rcvbuf, 0, 1),
 };
 
 static int *sysctl_find(struct net *net, const char *name,

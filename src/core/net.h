@@ -43,6 +43,7 @@ struct net_sysctls {
 	int tcp_sack;		  /* ipv4.tcp_sack (RFC 2018) */
 	int tcp_syncookies;	  /* ipv4.tcp_syncookies */
 	int tcp_fastopen;	  /* ipv4.tcp_fastopen (TFO_*_ENABLE) */
+	int tcp_moderate_rcvbuf;  /* ipv4.tcp_moderate_rcvbuf */
 };
 
 struct net_device;

@@ -55,6 +55,13 @@ static int tcp_init_sock(struct sock *sk)
 	tp->keepcnt = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_probes);
 	tcp_set_ca(sk, tcp_ca_default());
 	tcp_offer_options(sk);
+	/* tcp_wmem[1], as Linux's tcp_init_sock(); it grows with the
+	 * window (tcp_sndbuf_expand()).  The receive buffer starts at
+	 * core.rmem_default, not tcp_rmem[1]: usnet's windows count the
+	 * skbs' overhead per segment (tcp_win_from_space()) where Linux
+	 * halves the buffer, and 212992 gives the 64 KiB windows Linux
+	 * starts with; it grows with the reader (tcp_rcv_space_adjust()). */
+	sk->sk_sndbuf = TCP_WMEM_DEFAULT;
 	sk->sk_destruct = tcp_destruct;
 	return 0;
 }
@@ -670,6 +677,7 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		sk_peek_offset_fwd(sk, copied);
 	} else {
 		sk_peek_offset_bwd(sk, copied);
+		tcp_rcv_space_adjust(sk);
 		tcp_cleanup_rbuf(sk, copied);
 	}
 out:
@@ -778,8 +786,6 @@ out:
 
 /* Linux's tcp_set_rcvlowat(): at most half the receive buffer the user
  * set, else half of tcp_rmem[2], so that the mark can be reached. */
-#define TCP_RMEM_MAX 6291456
-
 static void tcp_set_rcvlowat(struct sock *sk, int val)
 {
 	int cap = (sk->sk_userlocks & SOCK_RCVBUF_LOCK) ?

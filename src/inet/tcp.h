@@ -29,8 +29,13 @@
 #define TCP_WSCALE	    7
 #define TCP_MAX_WINDOW	    (1u << 30)
 #define TCP_CA_NAME_MAX	    16
-#define TCP_TS_OPT_LEN	    12 /* NOP, NOP, timestamps */
-#define TCP_PAWS_24DAYS	    (24LL * 86400 * NSEC_PER_SEC)
+/* Linux's defaults of net.ipv4.tcp_rmem and tcp_wmem: a new socket's
+ * buffers, and how far tuning grows them */
+#define TCP_RMEM_MAX	 6291456
+#define TCP_WMEM_DEFAULT 16384
+#define TCP_WMEM_MAX	 4194304
+#define TCP_TS_OPT_LEN	 12 /* NOP, NOP, timestamps */
+#define TCP_PAWS_24DAYS	 (24LL * 86400 * NSEC_PER_SEC)
 
 /* The MSS a device's MTU allows: headers off, and never a datagram over
  * 65535 bytes (loopback: 65495, as Linux announces). */
@@ -156,6 +161,11 @@ struct tcp_sock {
 	struct list_head conn_node;
 	bool orphan_counted;
 
+	/* receive buffer tuning (Linux's rcvq_space): bytes read in the
+	 * last RTT, from where, since when */
+	uint32_t rcvq_space, rcvq_seq;
+	int64_t rcvq_time;
+
 	/* statistics for TCP_INFO */
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_out, segs_in;
@@ -225,6 +235,14 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 uint32_t tcp_receive_window(const struct tcp_sock *tp);
 uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_win_from_space(const struct sock *sk, int space);
+/* The buffer a window of @win bytes takes (tcp_win_from_space()'s
+ * inverse). */
+int tcp_space_from_win(const struct sock *sk, uint32_t win);
+/* Grow the send buffer with the window (Linux's tcp_sndbuf_expand()). */
+void tcp_sndbuf_expand(struct sock *sk);
+/* Grow the receive buffer to what the reader takes per RTT (Linux's
+ * tcp_rcv_space_adjust(), "DRS"). */
+void tcp_rcv_space_adjust(struct sock *sk);
 void tcp_init_xmit_timers(struct sock *sk);
 void tcp_send_probe(struct sock *sk);
 /* RFC 6675 SetPipe(): segments in flight, by the scoreboard. */

@@ -323,9 +323,15 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	if (tp->ca_state != TCP_CA_OPEN)
 		tcp_recovery_ack(sk, ack, segs, rtt);
 	else
-		/* Grow only a window that is in use (Linux's
+	/* Grow only a window that is in use (Linux's
 		 * tcp_is_cwnd_limited()). */
+	{
+		uint32_t cwnd = tp->snd_cwnd;
+
 		tcp_ca_acked(sk, tp->cwnd_limited ? (segs ? segs : 1) : 0, rtt);
+		if (tp->snd_cwnd > cwnd)
+			tcp_sndbuf_expand(sk);
+	}
 	if (tp->snd_una == tp->snd_nxt)
 		del_timer(&tp->retransmit_timer);
 	else

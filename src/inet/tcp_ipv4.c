@@ -281,6 +281,9 @@ void tcp_set_state(struct sock *sk, int state)
 	if (state == TCP_ESTABLISHED && sk->sk_state != TCP_ESTABLISHED)
 		tcp_sk(sk)->quick_acks = TCP_QUICK_ACKS;
 	sk->sk_state = (unsigned char)state;
+	/* Linux's tcp_init_buffer_space() */
+	if (state == TCP_ESTABLISHED)
+		tcp_sndbuf_expand(sk);
 }
 
 /* Linux's tcp_done(): the connection is over. */

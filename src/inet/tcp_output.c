@@ -8,6 +8,7 @@
  * skb, so the queued one stays for retransmission.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/ethernet.h>
 #include <string.h>
 
@@ -29,8 +30,6 @@ uint32_t tcp_receive_window(const struct tcp_sock *tp)
 	return win < 0 ? 0 : (uint32_t)win;
 }
 
-/* The window to announce: what the free receive buffer holds, never
- * shrinking what was announced (RFC 9293 3.8.6.2.2). */
 /* How much payload @space bytes of receive buffer hold, with the cost of
  * each full-sized segment's skb counted (what Linux's adv_win_scale
  * approximates). */
@@ -44,6 +43,85 @@ uint32_t tcp_win_from_space(const struct sock *sk, int space)
 			  (mss + SKB_OVERHEAD + MAX_HEADER + TCP_HLEN + 40));
 }
 
+int tcp_space_from_win(const struct sock *sk, uint32_t win)
+{
+	uint64_t mss = tcp_sk(sk)->mss_cache;
+	uint64_t space = (uint64_t)win *
+			 (mss + SKB_OVERHEAD + MAX_HEADER + TCP_HLEN + 40) /
+			 mss;
+
+	return space > INT_MAX ? INT_MAX : (int)space;
+}
+
+/* Room for twice the window's segments, each at its real cost (Linux:
+ * the skb's truesize, a power of two, with its header room). */
+void tcp_sndbuf_expand(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint64_t per_mss = 1, segs = tp->snd_cwnd, sndmem;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	while (per_mss < (uint64_t)tp->mss_cache + MAX_HEADER + TCP_HLEN + 40)
+		per_mss <<= 1;
+	per_mss += SKB_OVERHEAD;
+	if (segs < TCP_INIT_CWND)
+		segs = TCP_INIT_CWND;
+	sndmem = 2 * segs * per_mss;
+	if (sndmem > TCP_WMEM_MAX)
+		sndmem = TCP_WMEM_MAX;
+	if ((int)sndmem > READ_ONCE(sk->sk_sndbuf)) {
+		WRITE_ONCE(sk->sk_sndbuf, (int)sndmem);
+		sk->sk_write_space(sk);
+	}
+}
+
+void tcp_rcv_space_adjust(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns();
+	/* the round trip, at least 1 ms: over loopback's microseconds one
+	 * read would be all a measure sees */
+	int64_t rtt = tp->srtt > NSEC_PER_MSEC ? tp->srtt : NSEC_PER_MSEC;
+	uint32_t copied;
+
+	if (!tp->rcvq_time) {
+		tp->rcvq_time = now;
+		tp->rcvq_seq = tp->copied_seq;
+		/* Linux's tcp_init_buffer_space(): ten segments, or what
+		 * Linux's first window is of the buffer (half), the smaller:
+		 * a reader that takes more per RTT is held by the buffer */
+		tp->rcvq_space = TCP_INIT_CWND * tp->mss_cache;
+		if (tp->rcvq_space > tp->rcv_wnd / 2)
+			tp->rcvq_space = tp->rcv_wnd / 2;
+		return;
+	}
+	if (now - tp->rcvq_time < rtt)
+		return;
+	copied = tp->copied_seq - tp->rcvq_seq;
+	if (copied > tp->rcvq_space) {
+		if (READ_ONCE(sock_net(sk)->sysctl.tcp_moderate_rcvbuf) &&
+		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			/* twice what was read, and room for slow start to
+			 * go on (Linux: 16 segments) */
+			uint64_t win = 2ull * copied + 16ull * tp->mss_cache;
+			int space = tcp_space_from_win(
+				sk, win > TCP_MAX_WINDOW ? TCP_MAX_WINDOW :
+							   (uint32_t)win);
+
+			if (space > TCP_RMEM_MAX)
+				space = TCP_RMEM_MAX;
+			if (space > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, space);
+		}
+		tp->rcvq_space = copied;
+	}
+	tp->rcvq_seq = tp->copied_seq;
+	tp->rcvq_time = now;
+}
+
+/* The window to announce: what the free receive buffer holds, never
+ * shrinking what was announced (RFC 9293 3.8.6.2.2). */
 uint32_t tcp_select_window(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);

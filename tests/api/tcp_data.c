@@ -244,6 +244,45 @@ API_TEST(tcp_data, bulk_4mib_exact, API_NEEDS_TCP)
 	api_close_pair(c, s);
 }
 
+/* Buffer tuning (Linux's tcp_sndbuf_expand() and tcp_rcv_space_adjust()):
+ * a connection's send buffer grows past tcp_wmem[1] with the window, its
+ * receive buffer with what the reader takes per round trip, up to
+ * tcp_rmem[2] (6 MiB by default); a size set with SO_RCVBUF / SO_SNDBUF
+ * stays as set. */
+API_TEST(tcp_data, buffers_grow_unless_set, API_NEEDS_TCP)
+{
+	const size_t total = 32 << 20;
+	int c, s, snd0, rcv0, c2, s2, fixed;
+	struct reader r;
+
+	c = api_tcp_socket();
+	snd0 = api_getsockopt_int(c, SOL_SOCKET, SO_SNDBUF);
+	expect_ok(close(c));
+	tcp_pair(&c, &s);
+	cr_assert_gt(api_getsockopt_int(c, SOL_SOCKET, SO_SNDBUF), snd0);
+	rcv0 = api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF);
+	reader_start(&r, s, 0, 0);
+	cr_assert_eq(send_pattern(c, total), total);
+	expect_ok(shutdown(c, SHUT_WR));
+	reader_join(&r);
+	cr_assert_eq(r.got, total);
+	cr_assert_gt(api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF), rcv0);
+	cr_assert_leq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF), 64 << 20);
+
+	tcp_pair(&c2, &s2);
+	set_int(s2, SOL_SOCKET, SO_RCVBUF, 65536);
+	set_int(c2, SOL_SOCKET, SO_SNDBUF, 65536);
+	fixed = api_getsockopt_int(s2, SOL_SOCKET, SO_RCVBUF);
+	reader_start(&r, s2, 0, 0);
+	cr_assert_eq(send_pattern(c2, 4 << 20), 4 << 20);
+	expect_ok(shutdown(c2, SHUT_WR));
+	reader_join(&r);
+	cr_assert_eq(api_getsockopt_int(s2, SOL_SOCKET, SO_RCVBUF), fixed);
+	cr_assert_eq(api_getsockopt_int(c2, SOL_SOCKET, SO_SNDBUF), fixed);
+	api_close_pair(c, s);
+	api_close_pair(c2, s2);
+}
+
 /* 1 MiB each way at the same time, over small buffers. */
 API_TEST(tcp_data, bulk_full_duplex, API_NEEDS_TCP)
 {
