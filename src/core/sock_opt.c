@@ -202,6 +202,8 @@ int sock_setsockopt(struct socket *sock, int level, int optname,
 		sock_set_rcvbuf(sk, val < 0 ? 0 : val);
 		break;
 	case SO_KEEPALIVE:
+		if (sk->sk_prot->keepalive)
+			sk->sk_prot->keepalive(sk, valbool);
 		sock_valbool_flag(sk, SOCK_KEEPOPEN, valbool);
 		break;
 	case SO_OOBINLINE:

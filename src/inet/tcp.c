@@ -159,6 +159,11 @@ static void tcp_close(struct sock *sk, int64_t timeout)
 		tcp_set_state(sk, TCP_LAST_ACK);
 		tcp_send_fin(sk);
 		break;
+	case TCP_FIN_WAIT2:
+		/* Our FIN was acknowledged before the close (Linux's
+		 * tcp_close()): the orphan's wait for the peer's starts. */
+		tcp_fin_wait2_orphan(sk);
+		break;
 	default:
 		break;
 	}
@@ -896,9 +901,10 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > 32767)
 			err = -EINVAL;
-		else if (optname == TCP_KEEPIDLE)
+		else if (optname == TCP_KEEPIDLE) {
 			tp->keepidle = val;
-		else
+			tcp_keepidle_changed(sk);
+		} else
 			tp->keepintvl = val;
 		break;
 	case TCP_KEEPCNT:
@@ -975,6 +981,7 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 		return;
 	}
 	info->tcpi_retransmits = (uint8_t)tp->retransmits;
+	info->tcpi_probes = (uint8_t)tp->probes_out;
 	info->tcpi_rto = (uint32_t)(tp->rto / 1000);
 	info->tcpi_snd_mss = tp->mss_cache;
 	info->tcpi_rcv_mss = tp->rx_opt_mss ? tp->rx_opt_mss : tp->mss_cache;
@@ -1150,6 +1157,7 @@ struct proto tcp_prot = {
 	.getsockopt = tcp_getsockopt,
 	.ioctl = tcp_ioctl,
 	.set_rcvlowat = tcp_set_rcvlowat,
+	.keepalive = tcp_set_keepalive,
 };
 
 static int inet_stream_sendmsg(struct socket *sock, struct kmsghdr *msg,

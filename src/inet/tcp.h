@@ -123,6 +123,10 @@ struct tcp_sock {
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_out, segs_in;
 	uint32_t total_retrans;
+
+	/* keepalive (tcp_timer.c) */
+	int64_t rcv_tstamp; /* the last acceptable ACK, or establishment */
+	int probes_out;	    /* keepalive probes not answered */
 };
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk)
@@ -182,6 +186,15 @@ void tcp_reset_children(struct sock *lsk);
 void tcp_reset_xmit_timer(struct sock *sk);
 void tcp_clear_xmit_timers(struct sock *sk);
 void tcp_time_wait(struct sock *sk);
+/* An orphan's FIN was acknowledged: FIN_WAIT2 ends after TCP_LINGER2. */
+void tcp_fin_wait2_orphan(struct sock *sk);
+/* Keepalive (RFC 1122 4.2.3.6): the connection is established (or a
+ * deferred child is accepted); an acceptable ACK arrived; SO_KEEPALIVE
+ * is set (the proto's keepalive hook); TCP_KEEPIDLE changed. */
+void tcp_keepalive_start(struct sock *sk);
+void tcp_keepalive_ack(struct sock *sk);
+void tcp_set_keepalive(struct sock *sk, int val);
+void tcp_keepidle_changed(struct sock *sk);
 
 /* tcp.c */
 void tcp_write_queue_purge(struct sock *sk);

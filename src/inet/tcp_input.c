@@ -86,6 +86,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	}
 	if (before(ack, tp->snd_una))
 		return true; /* an old duplicate */
+	tcp_keepalive_ack(sk);
 	/* The send window (SND.WL1/WL2 rule). */
 	if (before(tp->snd_wl1, seq) ||
 	    (tp->snd_wl1 == seq && !before(ack, tp->snd_wl2))) {
@@ -279,7 +280,7 @@ void tcp_child_established(struct sock *child)
 
 	if (tp->defer_pending) {
 		tp->defer_pending = false;
-		del_timer(&tp->keepalive_timer);
+		tcp_keepalive_start(child);
 	}
 	if (!parent)
 		return;
@@ -369,17 +370,8 @@ static void tcp_fin_acked(struct sock *sk)
 		sk->sk_state_change(sk);
 		/* An orphan does not wait for ever (TCP_LINGER2, else
 		 * ipv4.tcp_fin_timeout); with TCP_LINGER2 < 0 not at all. */
-		if (sock_flag(sk, SOCK_DEAD)) {
-			int ms = tcp_fin_time(sk);
-
-			if (ms < 0) {
-				tcp_send_active_reset(sk);
-				tcp_done(sk);
-				break;
-			}
-			mod_timer(&tcp_sk(sk)->keepalive_timer,
-				  clock_now_ns() + (int64_t)ms * NSEC_PER_MSEC);
-		}
+		if (sock_flag(sk, SOCK_DEAD))
+			tcp_fin_wait2_orphan(sk);
 		break;
 	case TCP_CLOSING:
 		tcp_time_wait(sk);

@@ -351,6 +351,34 @@ API_TEST(tcp_opts, keepalive_on_connected, API_NEEDS_TCP)
 	api_close_pair(c, s);
 }
 
+/* Keepalive probes go out: with TCP_KEEPIDLE 1 on an idle connection the
+ * client sends one probe after a second (it counts in tcpi_segs_out), the
+ * server answers it (tcpi_segs_in), nothing is outstanding afterwards
+ * (tcpi_probes 0), and the connection carries on. */
+API_TEST(tcp_opts, keepalive_probe_answered, API_NEEDS_TCP)
+{
+	struct tcp_info before, ti;
+	int c, s;
+
+	tcp_pair(&c, &s);
+	get_info(c, &before);
+	cr_assert_eq(set_int(c, SOL_SOCKET, SO_KEEPALIVE, 1), 0);
+	tcp_set_expect(c, TCP_KEEPIDLE, 1, 1);
+	tcp_set_expect(c, TCP_KEEPINTVL, 1, 1);
+	api_msleep(500);
+	get_info(c, &ti);
+	cr_assert_eq(ti.tcpi_segs_out, before.tcpi_segs_out, "probe too early");
+	api_msleep(1000);
+	get_info(c, &ti);
+	cr_assert_eq(ti.tcpi_segs_out, before.tcpi_segs_out + 1);
+	cr_assert_eq(ti.tcpi_segs_in, before.tcpi_segs_in + 1);
+	cr_assert_eq(ti.tcpi_probes, 0);
+	cr_assert_eq(ti.tcpi_state, ST_ESTABLISHED);
+	cr_assert_eq(send(s, "k", 1, 0), 1);
+	cr_assert_eq(wait_inq(c, 1), 1);
+	api_close_pair(c, s);
+}
+
 /* TCP_USER_TIMEOUT: any non-negative number of milliseconds. */
 API_TEST(tcp_opts, user_timeout, API_NEEDS_TCP)
 {
