@@ -447,6 +447,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		    !skb_tailroom(skb)) {
 			/* A new segment, when the send buffer has room. */
 			while (!tcp_memory_free(sk)) {
+				if (copied && (flags & MSG_OOB))
+					tcp_mark_urg(sk);
 				tcp_write_xmit(sk, true);
 				err = -EAGAIN;
 				if (!timeo)
@@ -485,11 +487,14 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		TCP_SKB_CB(skb)->end_seq += (uint32_t)chunk;
 		tp->write_seq += (uint32_t)chunk;
 		copied += chunk;
-		if (skb->len >= mss)
+		/* Urgent data waits for its mark (Linux's tcp_push()). */
+		if (skb->len >= mss && !(flags & MSG_OOB))
 			tcp_write_xmit(sk, false);
 	}
 	err = 0;
 out:
+	if (copied && (flags & MSG_OOB))
+		tcp_mark_urg(sk);
 	tcp_write_xmit(sk, !(flags & MSG_MORE));
 	if (copied) {
 		release_sock(sk);
@@ -525,6 +530,19 @@ static void tcp_cleanup_rbuf(struct sock *sk)
 		tcp_send_ack(sk);
 }
 
+void tcp_rcv_consume(struct sock *sk, struct sk_buff *skb, uint32_t n)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	TCP_SKB_CB(skb)->consumed += n;
+	tp->copied_seq += n;
+	if (TCP_SKB_CB(skb)->consumed >= skb->len) {
+		skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	tcp_urg_passed(tp);
+}
+
 static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		       int flags)
 {
@@ -538,7 +556,7 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		goto out;
 	}
 	if (flags & MSG_OOB) {
-		err = -EINVAL; /* no urgent data kept (yet) */
+		err = tcp_recv_urg(sk, msg, len, flags);
 		goto out;
 	}
 	if (len > INT_MAX)
@@ -553,9 +571,14 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		/* At least once: a zero-length read still reports EAGAIN,
 		 * an error or EOF as Linux's does. */
 		do {
+			uint32_t seq = tp->copied_seq + (uint32_t)peek;
 			struct sk_buff *skb;
 			size_t avail = 0, skip = peek;
+			bool hole;
 
+			/* A read that has data stops at the urgent mark. */
+			if (copied && tcp_at_mark(tp, seq))
+				break;
 			skb_queue_walk(&sk->sk_receive_queue, skb) {
 				size_t left =
 					skb->len - TCP_SKB_CB(skb)->consumed;
@@ -594,23 +617,20 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 			}
 			if (avail > len)
 				avail = len;
-			if (!(flags & MSG_TRUNC))
+			/* Up to the mark; the urgent byte itself is stepped
+			 * over unless SO_OOBINLINE. */
+			avail = tcp_urg_clip(sk, seq, avail, &hole);
+			if (!(flags & MSG_TRUNC) && avail > hole)
 				copy_to_iter(skb->data +
 						     TCP_SKB_CB(skb)->consumed +
-						     skip,
-					     avail, &msg->msg_iter);
-			copied += (int)avail;
-			len -= avail;
-			if (flags & MSG_PEEK) {
+						     skip + hole,
+					     avail - hole, &msg->msg_iter);
+			copied += (int)(avail - hole);
+			len -= avail - hole;
+			if (flags & MSG_PEEK)
 				peek += avail;
-				continue;
-			}
-			TCP_SKB_CB(skb)->consumed += (uint32_t)avail;
-			tp->copied_seq += (uint32_t)avail;
-			if (TCP_SKB_CB(skb)->consumed >= skb->len) {
-				skb_unlink(skb, &sk->sk_receive_queue);
-				kfree_skb(skb);
-			}
+			else
+				tcp_rcv_consume(sk, skb, (uint32_t)avail);
 		} while (len > 0);
 	}
 	if (flags & MSG_PEEK) {
@@ -707,7 +727,10 @@ static __poll_t tcp_poll(struct file *file, struct socket *sock,
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		if (tcp_inq(sk) >= sock_rcvlowat(sk, false, INT_MAX))
+		int target = sock_rcvlowat(sk, false, INT_MAX);
+
+		mask |= tcp_urg_poll(sk, &target);
+		if (tcp_inq(sk) >= target)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(sk->sk_shutdown & SEND_SHUTDOWN)) {
 			if (tcp_memory_free(sk))
@@ -749,7 +772,7 @@ static int tcp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 			release_sock(sk);
 			return -EINVAL;
 		}
-		n = tcp_inq(sk);
+		n = tcp_urg_inq(sk, tcp_inq(sk));
 		break;
 	case SIOCOUTQ:
 		if (sk->sk_state == TCP_LISTEN) {
@@ -766,7 +789,7 @@ static int tcp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 		n = (int)(tp->write_seq - tp->snd_nxt);
 		break;
 	case SIOCATMARK:
-		n = 0;
+		n = tcp_at_mark(tp, tp->copied_seq);
 		break;
 	default:
 		release_sock(sk);
@@ -1133,6 +1156,9 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd = TCP_INIT_CWND;
 	tp->snd_ssthresh = INT_MAX;
 	tp->retransmits = 0;
+	tp->urg_mode = false;
+	tp->urg_data = 0;
+	sock_reset_flag(sk, SOCK_DONE);
 	sk->sk_error_report(sk);
 	return 0;
 }

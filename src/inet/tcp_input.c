@@ -229,6 +229,7 @@ static void tcp_fin(struct sock *sk)
 
 	tp->rcv_nxt++;
 	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
 	switch (sk->sk_state) {
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
@@ -478,6 +479,8 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
 	}
+	/* sixth: the URG bit */
+	tcp_urg(sk, skb, th);
 	/* seventh: the data, in the states that still take it */
 	if (len &&
 	    (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_FIN_WAIT1 ||

@@ -260,6 +260,7 @@ void tcp_set_state(struct sock *sk, int state)
 	 * delayed-ACK timer.  Its idle time for keepalive starts too. */
 	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
 		tcp_sk(sk)->quick_acks = TCP_QUICK_ACKS;
+		tcp_sk(sk)->copied_seq = tcp_sk(sk)->rcv_nxt;
 		tcp_keepalive_start(sk);
 	}
 }

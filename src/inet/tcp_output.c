@@ -96,6 +96,7 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 	uint8_t *p;
 	int err;
 
+	tcp_urg_hdr(tp, &th);
 	if (flags & TCPHDR_SYN) {
 		th.opt.has_mss = true;
 		th.opt.mss =
@@ -162,6 +163,9 @@ static bool tcp_nagle_holds(const struct tcp_sock *tp,
 {
 	if (skb->len >= tp->mss_cache ||
 	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)))
+		return false;
+	/* Urgent data goes at once, even past a cork. */
+	if (tcp_urg_mode(tp))
 		return false;
 	if (tp->cork)
 		return true;

@@ -75,6 +75,33 @@ int udp_in(struct usnet_net *net, const char *addr, uint16_t port)
 	return s;
 }
 
+int tcp_listener_b(void)
+{
+	struct sockaddr_in sin = sin_of("198.18.0.2", 80);
+	int l = socket_in(ns_b, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	cr_assert_eq(usnet_bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	cr_assert_eq(usnet_listen(l, 4), 0);
+	return l;
+}
+
+int tcp_accept_from(int l, int c)
+{
+	struct sockaddr_in sin = sin_of("198.18.0.2", 80);
+	int s = -1;
+
+	errno = 0;
+	cr_assert_eq(usnet_connect(c, (struct sockaddr *)&sin, sizeof(sin)),
+		     -1);
+	cr_assert_eq(errno, EINPROGRESS);
+	for (int i = 0; i < 1000 && s < 0; i++) {
+		usnet_clock_advance(MS);
+		s = usnet_accept4(l, NULL, NULL, SOCK_NONBLOCK);
+	}
+	cr_assert_geq(s, 0, "accept: %s", strerror(errno));
+	return s;
+}
+
 unsigned long stat_of(struct usnet_net *net, const char *name)
 {
 	unsigned long v = 0;

@@ -35,6 +35,12 @@ struct sockaddr_in sin_of(const char *addr, uint16_t port);
 int socket_in(struct usnet_net *net, int type, int protocol);
 /* A (blocking) UDP socket in @net bound to @addr:@port. */
 int udp_in(struct usnet_net *net, const char *addr, uint16_t port);
+/* A non-blocking TCP listener on b:80. */
+int tcp_listener_b(void);
+/* Connect @c (a TCP socket of a) to b:80 and return the connection
+ * accepted from @l (non-blocking), running the virtual clock a
+ * millisecond at a time until the handshake is done. */
+int tcp_accept_from(int l, int c);
 /* A counter of usnet_stat_get() ("drop.NO_SOCKET", ...). */
 unsigned long stat_of(struct usnet_net *net, const char *name);
 /* Run the virtual clock up to @t (absolute, ns). */

@@ -48,40 +48,15 @@ static void set_int(int fd, int level, int name, int v)
 		     strerror(errno));
 }
 
-/* A listener on b:80. */
-static int listener_b(void)
+/* A connection from a (*c) to b (*s); over a link without delay both
+ * ends are established at the time of the call, which is returned. */
+static int64_t tcp_pair(int *c, int *s)
 {
-	struct sockaddr_in sin = sin_of("198.18.0.2", 80);
-	int l = socket_in(ns_b, SOCK_STREAM | SOCK_NONBLOCK, 0);
-
-	cr_assert_eq(usnet_bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	cr_assert_eq(usnet_listen(l, 4), 0);
-	return l;
-}
-
-/* A connection from a (*c) to b (*s) through listener @l: over a link
- * without delay both ends are established at the time of the call, which
- * is returned. */
-static int64_t connect_to(int l, int *c, int *s)
-{
-	struct sockaddr_in sin = sin_of("198.18.0.2", 80);
+	int l = tcp_listener_b();
 	int64_t t0 = usnet_clock_now();
 
 	*c = socket_in(ns_a, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	cr_assert_eq(usnet_connect(*c, (struct sockaddr *)&sin, sizeof(sin)),
-		     -1);
-	cr_assert_eq(errno, EINPROGRESS);
-	usnet_clock_advance(MS);
-	*s = usnet_accept4(l, NULL, NULL, SOCK_NONBLOCK);
-	cr_assert_geq(*s, 0, "accept: %s", strerror(errno));
-	return t0;
-}
-
-static int64_t tcp_pair(int *c, int *s)
-{
-	int l = listener_b();
-	int64_t t0 = connect_to(l, c, s);
-
+	*s = tcp_accept_from(l, *c);
 	cr_assert_eq(usnet_close(l), 0);
 	return t0;
 }
@@ -275,9 +250,11 @@ TIMERS_TEST(accepted_socket_inherits_keepalive)
 	int l, c, s;
 
 	two_hosts(NULL);
-	l = listener_b();
+	l = tcp_listener_b();
 	keepalive(l, 20, 3, 2);
-	t0 = connect_to(l, &c, &s);
+	t0 = usnet_clock_now();
+	c = socket_in(ns_a, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	s = tcp_accept_from(l, c);
 	ip(ns_a, "link set eth0 down");
 	out = info_of(s).tcpi_segs_out;
 	advance_to(t0 + 20 * SEC - 1);
