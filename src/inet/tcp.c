@@ -899,14 +899,9 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		tp->nodelay = val != 0;
-		if (tp->nodelay) {
-			/* Pushes what is pending, even past a cork. */
-			bool cork = tp->cork;
-
-			tp->cork = false;
-			tcp_write_xmit(sk, true);
-			tp->cork = cork;
-		}
+		/* Pushes what is pending, even past a cork. */
+		if (tp->nodelay)
+			tcp_push_pending(sk);
 		break;
 	case TCP_CORK:
 		tp->cork = val != 0;

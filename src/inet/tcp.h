@@ -168,6 +168,7 @@ void tcp_done(struct sock *sk);
 /* tcp_output.c */
 int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcp_write_xmit(struct sock *sk, bool push);
+void tcp_push_pending(struct sock *sk);
 void tcp_send_ack(struct sock *sk);
 void tcp_send_delayed_ack(struct sock *sk);
 int tcp_connect(struct sock *sk);

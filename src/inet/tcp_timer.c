@@ -35,6 +35,38 @@ static void tcp_write_err(struct sock *sk)
 	tcp_reset(sk, sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT);
 }
 
+/*
+ * Linux's tcp_probe_timer() and tcp_send_probe0(): nothing is in flight
+ * and data waits.  A closed window is probed (RFC 9293 3.8.6.1); into an
+ * open one the data goes now, though Nagle, TCP_CORK or MSG_MORE held it
+ * (tcp(7)'s 200 ms ceiling of TCP_CORK: this timer runs the RTO, 200 ms
+ * at least).  While nothing goes out, or the probes go unanswered (an
+ * answer resets probes_out), the timer backs off as a retransmission
+ * would, and tcp_retries2 of them end the connection.
+ */
+static void tcp_probe_timer(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!tp->send_head)
+		return;
+	if (tp->probes_out >= TCP_RETRIES2) {
+		tcp_write_err(sk);
+		return;
+	}
+	if (tp->snd_wnd || sk->sk_state == TCP_SYN_SENT)
+		tcp_push_pending(sk);
+	else
+		tcp_send_probe(sk);
+	if (tp->snd_nxt != tp->snd_una) {
+		tp->probes_out = 0;
+		return;
+	}
+	tp->probes_out++;
+	tp->rto = min_t(int64_t, tp->rto * 2, TCP_RTO_MAX);
+	tcp_reset_xmit_timer(sk);
+}
+
 static void tcp_retransmit_timer(struct timer_list *t)
 {
 	struct tcp_sock *tp =
@@ -46,14 +78,7 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	if (!skb)
 		return;
 	if (tp->snd_una == tp->snd_nxt) {
-		/* Nothing in flight: the peer's window is closed and data
-		 * waits.  Probe it, backing off as a retransmission would. */
-		if (tp->send_head && !tp->snd_wnd &&
-		    sk->sk_state != TCP_SYN_SENT) {
-			tcp_send_probe(sk);
-			tp->rto = min_t(int64_t, tp->rto * 2, TCP_RTO_MAX);
-			tcp_reset_xmit_timer(sk);
-		}
+		tcp_probe_timer(sk);
 		return;
 	}
 	limit = (sk->sk_state == TCP_SYN_SENT) ? tcp_syn_retries(sk) :

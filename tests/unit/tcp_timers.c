@@ -19,19 +19,18 @@
 #define ST_FIN_WAIT2   5
 #define ST_CLOSE       7
 
+/* The clock starts at 1 s, not 0: a segment sent at time 0 reads as never
+ * sent (tcp_skb_cb.sent 0) and gives no RTT sample, which would leave the
+ * RTO at its initial 1 s instead of the 200 ms floor. */
 static void virtual_clock(void)
 {
-	cr_assert_eq(usnet_clock_virtual(0), 0);
+	cr_assert_eq(usnet_clock_virtual(SEC), 0);
 }
 
-/* The links up again, so that every orphan ends (FINs answered, TIME_WAIT
- * and FIN_WAIT2 run out) within the hours the clock then runs. */
+/* Every orphan ends within the hours the clock then runs: FINs answered
+ * or given up, TIME_WAIT and FIN_WAIT2 run out. */
 static void teardown(void)
 {
-	if (ns_a && ns_b) {
-		ip(ns_a, "link set eth0 up");
-		ip(ns_b, "link set eth0 up");
-	}
 	usnet_close_range(0, ~0U, 0);
 	usnet_clock_advance(3 * 3600 * SEC);
 	hosts_teardown();
@@ -297,4 +296,92 @@ TIMERS_TEST(orphan_closed_in_fin_wait2_times_out)
 	advance_to(t1 + 60 * SEC);
 	usnet_objects_live(&live);
 	cr_assert_eq(live.orphans, 0);
+}
+
+/* -- TCP_CORK's ceiling ---------------------------------------------- */
+
+/* Send @n bytes on c with @flags: s gets them exactly 200 ms later (the
+ * RTO's floor: the link has no delay), not before. */
+static void held_for_the_rto(int c, int s, size_t n, int flags)
+{
+	int64_t t1 = usnet_clock_now();
+	char buf[16] = "0123456789";
+
+	cr_assert_eq(usnet_send(c, buf, n, flags), (ssize_t)n);
+	advance_to(t1 + 200 * MS - 1);
+	cr_assert_eq(usnet_recv(s, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	advance_to(t1 + 200 * MS);
+	cr_assert_eq(usnet_recv(s, buf, sizeof(buf), MSG_DONTWAIT), (ssize_t)n);
+}
+
+/* What TCP_CORK holds with nothing in flight goes when the probe timer
+ * ends: the RTO.  The cork stays on, and holds the next partial segment
+ * as long. */
+TIMERS_TEST(cork_ceiling_is_the_rto)
+{
+	int c, s;
+
+	two_hosts(NULL);
+	tcp_pair(&c, &s);
+	set_int(c, IPPROTO_TCP, TCP_CORK, 1);
+	held_for_the_rto(c, s, 5, 0);
+	usnet_clock_advance(MS);
+	held_for_the_rto(c, s, 3, 0);
+	cr_assert_eq(info_of(c).tcpi_total_retrans, 0);
+}
+
+/* MSG_MORE holds one call's partial segment the same way. */
+TIMERS_TEST(msg_more_ceiling_is_the_rto)
+{
+	int c, s;
+
+	two_hosts(NULL);
+	tcp_pair(&c, &s);
+	held_for_the_rto(c, s, 3, MSG_MORE);
+}
+
+/* Uncorked before the ceiling, the data goes at once and its
+ * retransmission timer starts afresh: a full RTO from then. */
+TIMERS_TEST(uncork_restarts_the_rto)
+{
+	uint32_t out;
+	int64_t t1;
+	int c, s;
+
+	two_hosts(NULL);
+	tcp_pair(&c, &s);
+	set_int(c, IPPROTO_TCP, TCP_CORK, 1);
+	cr_assert_eq(usnet_send(c, "12345", 5, 0), 5);
+	usnet_clock_advance(150 * MS);
+	ip(ns_b, "link set eth0 down");
+	out = info_of(c).tcpi_segs_out;
+	t1 = usnet_clock_now();
+	set_int(c, IPPROTO_TCP, TCP_CORK, 0);
+	cr_assert_eq(info_of(c).tcpi_segs_out, out + 1);
+	advance_to(t1 + 200 * MS - 1);
+	cr_assert_eq(info_of(c).tcpi_total_retrans, 0);
+	advance_to(t1 + 200 * MS);
+	cr_assert_eq(info_of(c).tcpi_total_retrans, 1);
+}
+
+/* Data that cannot go out at all (the sender's own link is down) with
+ * nothing in flight: the probe timer tries again, backing off from
+ * 200 ms to 120 s, and tcp_retries2 (15) failures end the connection
+ * with ETIMEDOUT, 924.6 s after the send, as retransmissions would. */
+TIMERS_TEST(unsendable_data_times_out)
+{
+	int64_t t1;
+	int c, s;
+
+	two_hosts(NULL);
+	tcp_pair(&c, &s);
+	ip(ns_a, "link set eth0 down");
+	t1 = usnet_clock_now();
+	cr_assert_eq(usnet_send(c, "x", 1, 0), 1);
+	advance_to(t1 + 924600 * MS - 1);
+	cr_assert_eq(info_of(c).tcpi_state, ST_ESTABLISHED);
+	advance_to(t1 + 924600 * MS);
+	cr_assert_eq(info_of(c).tcpi_state, ST_CLOSE);
+	cr_assert_eq(usnet_recv(c, (char[4]){ 0 }, 4, 0), -1);
+	cr_assert_eq(errno, ETIMEDOUT);
 }
