@@ -42,6 +42,11 @@ static const struct net_sysctls sysctl_defaults = {
 	.tcp_keepalive_probes = 9,
 	.tcp_syn_retries = 6,
 	.tcp_fin_timeout = 60,
+	.icmp_ratelimit = 1000,
+	.icmp_ratemask = 0x1818, /* dest unreach, source quench, time
+				  * exceeded, parameter problem */
+	.icmp_msgs_per_sec = 1000,
+	.icmp_msgs_burst = 50,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -271,11 +276,18 @@ struct sysctl_entry {
 	const char *name;
 	size_t offset;
 	int min, max;
+	int step; /* values round up to a multiple of it (0: none) */
 };
 
-#define SYSCTL(n, field, lo, hi)                               \
-	{                                                      \
-		n, offsetof(struct net_sysctls, field), lo, hi \
+#define SYSCTL(n, field, lo, hi)                                  \
+	{                                                         \
+		n, offsetof(struct net_sysctls, field), lo, hi, 0 \
+	}
+/* Milliseconds Linux keeps in jiffies (proc_dointvec_ms_jiffies). */
+#define SYSCTL_MS_JIFFIES(n, field)                                 \
+	{                                                           \
+		n, offsetof(struct net_sysctls, field), 0, INT_MAX, \
+			1000 / USNET_HZ                             \
 	}
 
 static const struct sysctl_entry sysctl_table[] = {
@@ -297,6 +309,10 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.tcp_keepalive_probes", tcp_keepalive_probes, 1, 127),
 	SYSCTL("ipv4.tcp_syn_retries", tcp_syn_retries, 1, 127),
 	SYSCTL("ipv4.tcp_fin_timeout", tcp_fin_timeout, 1, INT_MAX / 1000),
+	SYSCTL_MS_JIFFIES("ipv4.icmp_ratelimit", icmp_ratelimit),
+	SYSCTL("ipv4.icmp_ratemask", icmp_ratemask, INT_MIN, INT_MAX),
+	SYSCTL("ipv4.icmp_msgs_per_sec", icmp_msgs_per_sec, 0, INT_MAX),
+	SYSCTL("ipv4.icmp_msgs_burst", icmp_msgs_burst, 0, INT_MAX),
 };
 
 static int *sysctl_find(struct net *net, const char *name,
@@ -326,6 +342,9 @@ int usnet_sysctl_set(struct usnet_net *unet, const char *name, long value)
 		errno = EINVAL;
 		return -1;
 	}
+	if (ent->step && value % ent->step)
+		value = min_t(long, value + ent->step - value % ent->step,
+			      INT_MAX);
 	net_lock(net);
 	*p = (int)value;
 	net_unlock(net);

@@ -13,6 +13,7 @@
 
 #include "lib/compiler.h"
 #include "core/dropreason.h"
+#include "core/snmp.h"
 #include "core/skbuff.h"
 #include "lib/list.h"
 #include "lib/task_work.h"
@@ -39,6 +40,10 @@ struct net_sysctls {
 	int tcp_keepalive_probes; /* ipv4.tcp_keepalive_probes */
 	int tcp_syn_retries;	  /* ipv4.tcp_syn_retries */
 	int tcp_fin_timeout;	  /* ipv4.tcp_fin_timeout, seconds */
+	int icmp_ratelimit;	  /* ipv4.icmp_ratelimit, ms */
+	int icmp_ratemask;	  /* ipv4.icmp_ratemask, bit per type */
+	int icmp_msgs_per_sec;	  /* ipv4.icmp_msgs_per_sec */
+	int icmp_msgs_burst;	  /* ipv4.icmp_msgs_burst */
 };
 
 struct net_device;
@@ -76,7 +81,15 @@ struct net {
 
 	/* Packets dropped, by reason (core/dropreason.h). */
 	_Atomic unsigned long drops[SKB_DROP_REASON_MAX];
+	/* The SNMP counters (core/snmp.h). */
+	_Atomic unsigned long mib[SNMP_MIB_MAX];
 };
+
+/* Count one event of @mib (Linux's __NET_INC_STATS()). */
+static inline void net_inc_stats(struct net *net, enum snmp_mib mib)
+{
+	atomic_fetch_add_explicit(&net->mib[mib], 1, memory_order_relaxed);
+}
 
 /* The next number of the namespace's random stream (lock held). */
 uint32_t net_random_u32(struct net *net);

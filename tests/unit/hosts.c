@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
+#include <linux/errqueue.h>
 
 struct usnet_net *ns_a, *ns_b;
 
@@ -100,6 +101,40 @@ int tcp_accept_from(int l, int c)
 	}
 	cr_assert_geq(s, 0, "accept: %s", strerror(errno));
 	return s;
+}
+
+bool errqueue_next(int s, struct sock_extended_err *ee)
+{
+	char data[64], ctl[256];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c;
+
+	if (usnet_recvmsg(s, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+		cr_assert_eq(errno, EAGAIN, "%s", strerror(errno));
+		return false;
+	}
+	c = CMSG_FIRSTHDR(&m);
+	cr_assert(c && c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR);
+	memcpy(ee, CMSG_DATA(c), sizeof(*ee));
+	return true;
+}
+
+int icmp_errors_queued(int s, int type, int code)
+{
+	struct sock_extended_err ee;
+	int errors = 0;
+
+	while (errqueue_next(s, &ee)) {
+		cr_assert_eq(ee.ee_origin, SO_EE_ORIGIN_ICMP);
+		cr_assert_eq(ee.ee_type, type);
+		cr_assert_eq(ee.ee_code, code);
+		errors++;
+	}
+	return errors;
 }
 
 unsigned long stat_of(struct usnet_net *net, const char *name)

@@ -10,7 +10,9 @@
 #define USNET_TESTS_UNIT_HOSTS_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <linux/errqueue.h>
 
 #include <usnet/usnet.h>
 
@@ -41,6 +43,13 @@ int tcp_listener_b(void);
  * accepted from @l (non-blocking), running the virtual clock a
  * millisecond at a time until the handshake is done. */
 int tcp_accept_from(int l, int c);
+/* The next entry of @s's error queue (an IP_RECVERR one) into *@ee;
+ * false when it is empty. */
+bool errqueue_next(int s, struct sock_extended_err *ee);
+/* Read @s's error queue empty; each entry must be an ICMP error of
+ * @type and @code.  Returns how many there were.  (Each read also clears
+ * the socket error the entry left, so that the next send goes.) */
+int icmp_errors_queued(int s, int type, int code);
 /* A counter of usnet_stat_get() ("drop.NO_SOCKET", ...). */
 unsigned long stat_of(struct usnet_net *net, const char *name);
 /* Run the virtual clock up to @t (absolute, ns). */

@@ -89,20 +89,9 @@ static ssize_t send_to_b(int s, const void *buf, size_t len)
 /* The error-queue entry of @s: its sock_extended_err, or fails. */
 static struct sock_extended_err errqueue(int s)
 {
-	char data[64], ctl[256];
-	struct iovec iov = { data, sizeof(data) };
-	struct msghdr m = { .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl) };
 	struct sock_extended_err ee;
-	struct cmsghdr *c;
 
-	cr_assert_geq(usnet_recvmsg(s, &m, MSG_ERRQUEUE), 0, "%s",
-		      strerror(errno));
-	c = CMSG_FIRSTHDR(&m);
-	cr_assert(c && c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR);
-	memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+	cr_assert(errqueue_next(s, &ee), "the error queue is empty");
 	return ee;
 }
 
@@ -160,6 +149,34 @@ IPV4_TEST(ttl_exceeded_reported)
 	cr_assert_eq(ee.ee_origin, SO_EE_ORIGIN_ICMP);
 	cr_assert_eq(ee.ee_type, 11);
 	cr_assert_eq(ee.ee_errno, EHOSTUNREACH);
+}
+
+/* The router's ICMP errors to a within the rate limits (RFC 1812
+ * 4.3.2.8, Linux's default ipv4.icmp_ratemask): fragmentation needed
+ * never held back (PMTU discovery), time exceeded six at once. */
+IPV4_TEST(router_icmp_rate_limits)
+{
+	int sa, on = 1, one = 1, probe = IP_PMTUDISC_PROBE, n = 0;
+	unsigned char out[1000] = { 0 };
+
+	router(576);
+	sa = udp_nb(a, "198.18.1.1", 8000);
+	usnet_setsockopt(sa, SOL_IP, IP_RECVERR, &on, sizeof(on));
+	usnet_setsockopt(sa, SOL_IP, IP_MTU_DISCOVER, &probe, sizeof(probe));
+	for (int i = 0; i < 20; i++) {
+		cr_assert_eq(send_to_b(sa, out, sizeof(out)),
+			     (ssize_t)sizeof(out));
+		n += icmp_errors_queued(sa, 3, 4);
+	}
+	cr_assert_eq(n, 20);
+	usnet_setsockopt(sa, SOL_IP, IP_TTL, &one, sizeof(one));
+	for (int i = n = 0; i < 20; i++) {
+		cr_assert_eq(send_to_b(sa, "x", 1), 1);
+		n += icmp_errors_queued(sa, 11, 0);
+	}
+	cr_assert_eq(n, 6);
+	cr_assert_eq(stat_of(r, "IcmpOutRateLimitHost"), 14);
+	cr_assert_eq(stat_of(r, "drop.IP_TTL_EXPIRED"), 20);
 }
 
 /* A 3000-byte datagram over a 576-byte link: the router fragments it,
