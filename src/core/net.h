@@ -13,6 +13,7 @@
 
 #include "lib/compiler.h"
 #include "core/dropreason.h"
+#include "core/snmp.h"
 #include "core/skbuff.h"
 #include "lib/list.h"
 #include "lib/task_work.h"
@@ -44,6 +45,10 @@ struct net_sysctls {
 	int tcp_syncookies;	  /* ipv4.tcp_syncookies */
 	int tcp_fastopen;	  /* ipv4.tcp_fastopen (TFO_*_ENABLE) */
 	int tcp_moderate_rcvbuf;  /* ipv4.tcp_moderate_rcvbuf */
+	int icmp_ratelimit;	  /* ipv4.icmp_ratelimit, ms */
+	int icmp_ratemask;	  /* ipv4.icmp_ratemask, bit per type */
+	int icmp_msgs_per_sec;	  /* ipv4.icmp_msgs_per_sec */
+	int icmp_msgs_burst;	  /* ipv4.icmp_msgs_burst */
 };
 
 struct net_device;
@@ -81,7 +86,15 @@ struct net {
 
 	/* Packets dropped, by reason (core/dropreason.h). */
 	_Atomic unsigned long drops[SKB_DROP_REASON_MAX];
+	/* The SNMP counters (core/snmp.h). */
+	_Atomic unsigned long mib[SNMP_MIB_MAX];
 };
+
+/* Count one event of @mib (Linux's __NET_INC_STATS()). */
+static inline void net_inc_stats(struct net *net, enum snmp_mib mib)
+{
+	atomic_fetch_add_explicit(&net->mib[mib], 1, memory_order_relaxed);
+}
 
 /* The next number of the namespace's random stream (lock held). */
 uint32_t net_random_u32(struct net *net);

@@ -178,6 +178,11 @@ static void tcp_close(struct sock *sk, int64_t timeout)
 		tcp_set_state(sk, TCP_LAST_ACK);
 		tcp_send_fin(sk);
 		break;
+	case TCP_FIN_WAIT2:
+		/* Our FIN was acknowledged before the close (Linux's
+		 * tcp_close()): the orphan's wait for the peer's starts. */
+		tcp_fin_wait2_orphan(sk);
+		break;
 	default:
 		break;
 	}
@@ -502,6 +507,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		    !skb_tailroom(skb)) {
 			/* A new segment, when the send buffer has room. */
 			while (!tcp_memory_free(sk)) {
+				if (copied && (flags & MSG_OOB))
+					tcp_mark_urg(sk);
 				tcp_write_xmit(sk, true);
 				err = -EAGAIN;
 				if (!timeo)
@@ -540,11 +547,14 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		TCP_SKB_CB(skb)->end_seq += (uint32_t)chunk;
 		tp->write_seq += (uint32_t)chunk;
 		copied += chunk;
-		if (skb->len >= mss)
+		/* Urgent data waits for its mark (Linux's tcp_push()). */
+		if (skb->len >= mss && !(flags & MSG_OOB))
 			tcp_write_xmit(sk, false);
 	}
 	err = 0;
 out:
+	if (copied && (flags & MSG_OOB))
+		tcp_mark_urg(sk);
 	tcp_write_xmit(sk, !(flags & MSG_MORE));
 	if (copied) {
 		release_sock(sk);
@@ -585,6 +595,19 @@ static void tcp_cleanup_rbuf(struct sock *sk, int copied)
 		tcp_send_ack(sk);
 }
 
+void tcp_rcv_consume(struct sock *sk, struct sk_buff *skb, uint32_t n)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	TCP_SKB_CB(skb)->consumed += n;
+	tp->copied_seq += n;
+	if (TCP_SKB_CB(skb)->consumed >= skb->len) {
+		skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	tcp_urg_passed(tp);
+}
+
 static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		       int flags)
 {
@@ -598,7 +621,7 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		goto out;
 	}
 	if (flags & MSG_OOB) {
-		err = -EINVAL; /* no urgent data kept (yet) */
+		err = tcp_recv_urg(sk, msg, len, flags);
 		goto out;
 	}
 	if (len > INT_MAX)
@@ -613,9 +636,14 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		/* At least once: a zero-length read still reports EAGAIN,
 		 * an error or EOF as Linux's does. */
 		do {
+			uint32_t seq = tp->copied_seq + (uint32_t)peek;
 			struct sk_buff *skb;
 			size_t avail = 0, skip = peek;
+			bool hole;
 
+			/* A read that has data stops at the urgent mark. */
+			if (copied && tcp_at_mark(tp, seq))
+				break;
 			skb_queue_walk(&sk->sk_receive_queue, skb) {
 				size_t left =
 					skb->len - TCP_SKB_CB(skb)->consumed;
@@ -654,23 +682,20 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 			}
 			if (avail > len)
 				avail = len;
-			if (!(flags & MSG_TRUNC))
+			/* Up to the mark; the urgent byte itself is stepped
+			 * over unless SO_OOBINLINE. */
+			avail = tcp_urg_clip(sk, seq, avail, &hole);
+			if (!(flags & MSG_TRUNC) && avail > hole)
 				copy_to_iter(skb->data +
 						     TCP_SKB_CB(skb)->consumed +
-						     skip,
-					     avail, &msg->msg_iter);
-			copied += (int)avail;
-			len -= avail;
-			if (flags & MSG_PEEK) {
+						     skip + hole,
+					     avail - hole, &msg->msg_iter);
+			copied += (int)(avail - hole);
+			len -= avail - hole;
+			if (flags & MSG_PEEK)
 				peek += avail;
-				continue;
-			}
-			TCP_SKB_CB(skb)->consumed += (uint32_t)avail;
-			tp->copied_seq += (uint32_t)avail;
-			if (TCP_SKB_CB(skb)->consumed >= skb->len) {
-				skb_unlink(skb, &sk->sk_receive_queue);
-				kfree_skb(skb);
-			}
+			else
+				tcp_rcv_consume(sk, skb, (uint32_t)avail);
 		} while (len > 0);
 	}
 	if (flags & MSG_PEEK) {
@@ -768,7 +793,10 @@ static __poll_t tcp_poll(struct file *file, struct socket *sock,
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		if (tcp_inq(sk) >= sock_rcvlowat(sk, false, INT_MAX))
+		int target = sock_rcvlowat(sk, false, INT_MAX);
+
+		mask |= tcp_urg_poll(sk, &target);
+		if (tcp_inq(sk) >= target)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(sk->sk_shutdown & SEND_SHUTDOWN)) {
 			if (tcp_memory_free(sk))
@@ -808,7 +836,7 @@ static int tcp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 			release_sock(sk);
 			return -EINVAL;
 		}
-		n = tcp_inq(sk);
+		n = tcp_urg_inq(sk, tcp_inq(sk));
 		break;
 	case SIOCOUTQ:
 		if (sk->sk_state == TCP_LISTEN) {
@@ -825,7 +853,7 @@ static int tcp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 		n = (int)(tp->write_seq - tp->snd_nxt);
 		break;
 	case SIOCATMARK:
-		n = 0;
+		n = tcp_at_mark(tp, tp->copied_seq);
 		break;
 	default:
 		release_sock(sk);
@@ -939,14 +967,9 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		tp->nodelay = val != 0;
-		if (tp->nodelay) {
-			/* Pushes what is pending, even past a cork. */
-			bool cork = tp->cork;
-
-			tp->cork = false;
-			tcp_write_xmit(sk, true);
-			tp->cork = cork;
-		}
+		/* Pushes what is pending, even past a cork. */
+		if (tp->nodelay)
+			tcp_push_pending(sk);
 		break;
 	case TCP_CORK:
 		tp->cork = val != 0;
@@ -964,9 +987,10 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > 32767)
 			err = -EINVAL;
-		else if (optname == TCP_KEEPIDLE)
+		else if (optname == TCP_KEEPIDLE) {
 			tp->keepidle = val;
-		else
+			tcp_keepidle_changed(sk);
+		} else
 			tp->keepintvl = val;
 		break;
 	case TCP_KEEPCNT:
@@ -1057,6 +1081,7 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 		return;
 	}
 	info->tcpi_retransmits = (uint8_t)tp->retransmits;
+	info->tcpi_probes = (uint8_t)tp->probes_out;
 	info->tcpi_rto = (uint32_t)(tp->rto / 1000);
 	info->tcpi_snd_mss = tp->mss_cache;
 	info->tcpi_rcv_mss = tp->rx_opt_mss ? tp->rx_opt_mss : tp->mss_cache;
@@ -1226,6 +1251,9 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd = TCP_INIT_CWND;
 	tp->snd_ssthresh = INT_MAX;
 	tp->retransmits = 0;
+	tp->urg_mode = false;
+	tp->urg_data = 0;
+	sock_reset_flag(sk, SOCK_DONE);
 	sk->sk_error_report(sk);
 	return 0;
 }
@@ -1250,6 +1278,7 @@ struct proto tcp_prot = {
 	.getsockopt = tcp_getsockopt,
 	.ioctl = tcp_ioctl,
 	.set_rcvlowat = tcp_set_rcvlowat,
+	.keepalive = tcp_set_keepalive,
 };
 
 static int inet_stream_sendmsg(struct socket *sock, struct kmsghdr *msg,

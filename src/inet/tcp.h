@@ -170,6 +170,16 @@ struct tcp_sock {
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_out, segs_in;
 	uint32_t total_retrans;
+
+	/* keepalive (tcp_timer.c) */
+	int64_t rcv_tstamp; /* the last acceptable ACK, or establishment */
+	int probes_out;	    /* keepalive probes not answered */
+
+	/* urgent data (tcp_urg.c) */
+	uint32_t snd_up;   /* past the urgent byte we sent */
+	bool urg_mode;	   /* snd_up not yet acknowledged */
+	uint32_t urg_seq;  /* the peer's urgent byte */
+	uint16_t urg_data; /* TCP_URG_* | the byte */
 };
 
 /* A congestion-control algorithm (Linux's tcp_congestion_ops). */
@@ -185,6 +195,10 @@ struct tcp_congestion_ops {
 	/* a retransmission timeout */
 	void (*loss)(struct sock *sk);
 };
+/* What is known of the peer's urgent byte (Linux's tp->urg_data). */
+#define TCP_URG_VALID  0x0100 /* here, in the low 8 bits */
+#define TCP_URG_NOTYET 0x0200 /* announced, not arrived */
+#define TCP_URG_READ   0x0400 /* read with MSG_OOB */
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk)
 {
@@ -221,6 +235,7 @@ void tcp_done(struct sock *sk);
 /* tcp_output.c */
 int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcp_write_xmit(struct sock *sk, bool push);
+void tcp_push_pending(struct sock *sk);
 void tcp_send_ack(struct sock *sk);
 void tcp_send_delayed_ack(struct sock *sk);
 int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len);
@@ -320,9 +335,35 @@ void tcp_ca_acked(struct sock *sk, uint32_t acked, int64_t rtt);
 void tcp_reset_xmit_timer(struct sock *sk);
 void tcp_clear_xmit_timers(struct sock *sk);
 void tcp_time_wait(struct sock *sk);
+/* An orphan's FIN was acknowledged: FIN_WAIT2 ends after TCP_LINGER2. */
+void tcp_fin_wait2_orphan(struct sock *sk);
+/* Keepalive (RFC 1122 4.2.3.6): the connection is established (or a
+ * deferred child is accepted); an acceptable ACK arrived; SO_KEEPALIVE
+ * is set (the proto's keepalive hook); TCP_KEEPIDLE changed. */
+void tcp_keepalive_start(struct sock *sk);
+void tcp_keepalive_ack(struct sock *sk);
+void tcp_set_keepalive(struct sock *sk, int val);
+void tcp_keepidle_changed(struct sock *sk);
+
+/* tcp_urg.c */
+void tcp_mark_urg(struct sock *sk);
+bool tcp_urg_mode(const struct tcp_sock *tp);
+void tcp_urg_hdr(struct tcp_sock *tp, struct tcp_hdr_info *th);
+void tcp_urg(struct sock *sk, const struct sk_buff *skb,
+	     const struct tcp_hdr_info *th);
+int tcp_recv_urg(struct sock *sk, struct kmsghdr *msg, size_t len, int flags);
+size_t tcp_urg_clip(const struct sock *sk, uint32_t seq, size_t avail,
+		    bool *hole);
+bool tcp_at_mark(const struct tcp_sock *tp, uint32_t seq);
+void tcp_urg_passed(struct tcp_sock *tp);
+int tcp_urg_inq(const struct sock *sk, int queued);
+__poll_t tcp_urg_poll(const struct sock *sk, int *target);
 
 /* tcp.c */
 void tcp_write_queue_purge(struct sock *sk);
+/* The reader takes @n bytes of @skb, the head of the receive queue,
+ * freeing it once all is taken. */
+void tcp_rcv_consume(struct sock *sk, struct sk_buff *skb, uint32_t n);
 /* How long an orphan stays in FIN_WAIT2, ms (TCP_LINGER2; -1: not). */
 int tcp_fin_time(const struct sock *sk);
 /* The seconds TCP_DEFER_ACCEPT's count of retransmissions takes. */

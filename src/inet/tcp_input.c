@@ -287,6 +287,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	}
 	if (before(ack, tp->snd_una))
 		return true; /* an old duplicate */
+	tcp_keepalive_ack(sk);
 	/* The send window (SND.WL1/WL2 rule). */
 	if (before(tp->snd_wl1, seq) ||
 	    (tp->snd_wl1 == seq && !before(ack, tp->snd_wl2))) {
@@ -467,6 +468,7 @@ static void tcp_fin(struct sock *sk)
 
 	tp->rcv_nxt++;
 	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
 	switch (sk->sk_state) {
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
@@ -518,7 +520,7 @@ void tcp_child_established(struct sock *child)
 
 	if (tp->defer_pending) {
 		tp->defer_pending = false;
-		del_timer(&tp->keepalive_timer);
+		tcp_keepalive_start(child);
 	}
 	if (!parent || tp->accept_queued)
 		return;
@@ -614,7 +616,7 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		return;
 	tp->irs = th->seq;
 	tp->rcv_nxt = th->seq + 1;
-	tp->rcv_wup = tp->rcv_nxt;
+	tp->rcv_wup = tp->copied_seq = tp->rcv_nxt;
 	tcp_syn_options(tp, &th->opt, true);
 	tp->snd_wl1 = th->seq;
 	if (th->flags & TCPHDR_ACK) {
@@ -664,17 +666,8 @@ static void tcp_fin_acked(struct sock *sk)
 		sk->sk_state_change(sk);
 		/* An orphan does not wait for ever (TCP_LINGER2, else
 		 * ipv4.tcp_fin_timeout); with TCP_LINGER2 < 0 not at all. */
-		if (sock_flag(sk, SOCK_DEAD)) {
-			int ms = tcp_fin_time(sk);
-
-			if (ms < 0) {
-				tcp_send_active_reset(sk);
-				tcp_done(sk);
-				break;
-			}
-			mod_timer(&tcp_sk(sk)->keepalive_timer,
-				  clock_now_ns() + (int64_t)ms * NSEC_PER_MSEC);
-		}
+		if (sock_flag(sk, SOCK_DEAD))
+			tcp_fin_wait2_orphan(sk);
 		break;
 	case TCP_CLOSING:
 		tcp_time_wait(sk);
@@ -791,6 +784,8 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
 	}
+	/* sixth: the URG bit */
+	tcp_urg(sk, skb, th);
 	/* seventh: the data, in the states that still take it */
 	if (len &&
 	    (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_FIN_WAIT1 ||
@@ -873,7 +868,7 @@ static struct sock *tcp_make_child(struct sock *lsk, struct sk_buff *skb,
 	tp->parent = lsk;
 	tp->irs = peer_isn;
 	tp->rcv_nxt = peer_isn + 1;
-	tp->rcv_wup = tp->rcv_nxt;
+	tp->rcv_wup = tp->copied_seq = tp->rcv_nxt;
 	tp->iss = iss;
 	tp->ts_offset = tcp_ts_off(net, cb->daddr, cb->saddr);
 	/* Our MSS from the route back, as the active side's. */

@@ -274,16 +274,19 @@ uint32_t tcp_ts_now(const struct tcp_sock *tp)
 
 void tcp_set_state(struct sock *sk, int state)
 {
+	int old = sk->sk_state;
+
+	sk->sk_state = (unsigned char)state;
 	/* A new connection starts in quick-ACK mode (Linux's
 	 * tcp_init_transfer()): its first segments are acknowledged at once,
 	 * so that a request or a slow-start burst does not wait for the
-	 * delayed-ACK timer. */
-	if (state == TCP_ESTABLISHED && sk->sk_state != TCP_ESTABLISHED)
+	 * delayed-ACK timer.  Its idle time for keepalive starts too. */
+	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
 		tcp_sk(sk)->quick_acks = TCP_QUICK_ACKS;
-	sk->sk_state = (unsigned char)state;
-	/* Linux's tcp_init_buffer_space() */
-	if (state == TCP_ESTABLISHED)
+		tcp_keepalive_start(sk);
+		/* Linux's tcp_init_buffer_space() */
 		tcp_sndbuf_expand(sk);
+	}
 }
 
 /* Linux's tcp_done(): the connection is over. */

@@ -229,6 +229,7 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 		memcpy(th.opt.fastopen_cookie, tp->tfo.fastopen_cookie,
 		       tp->tfo.fastopen_len);
 	}
+	tcp_urg_hdr(tp, &th);
 	if (flags & TCPHDR_SYN) {
 		th.opt.sack_perm = tp->sack_ok;
 		th.opt.has_mss = true;
@@ -326,6 +327,9 @@ static bool tcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
 	if (skb->len >= tp->mss_cache ||
 	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
 	    skb != skb_peek_tail(&sk->sk_write_queue))
+		return false;
+	/* Urgent data goes at once, even past a cork. */
+	if (tcp_urg_mode(tp))
 		return false;
 	if (tp->cork)
 		return true;
@@ -433,11 +437,8 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		/* A closed window: nothing goes out but the probes of the
 		 * retransmission timer (RFC 9293 3.8.6.1). */
 		if (!after(tp->snd_una + tp->snd_wnd, cb->seq) &&
-		    cb->end_seq != cb->seq && !(cb->flags & TCPHDR_SYN)) {
-			if (!timer_pending(&tp->retransmit_timer))
-				tcp_reset_xmit_timer(sk);
+		    cb->end_seq != cb->seq && !(cb->flags & TCPHDR_SYN))
 			break;
-		}
 		/* What the window takes of a larger segment goes out alone
 		 * (Linux's tcp_mss_split_point()); the peer would drop the
 		 * rest for want of buffer. */
@@ -456,9 +457,30 @@ void tcp_write_xmit(struct sock *sk, bool push)
 			tp->snd_sml = cb->end_seq;
 		pipe++;
 		tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
-		if (!timer_pending(&tp->retransmit_timer))
+		/* The first segment in flight starts a full RTO, whatever
+		 * the probe timer had left (Linux's tcp_rearm_rto()). */
+		if (!in_flight || !timer_pending(&tp->retransmit_timer))
 			tcp_reset_xmit_timer(sk);
 	}
+	/* Held back (a closed window, Nagle, TCP_CORK, MSG_MORE, a failed
+	 * transmission) with nothing in flight: the retransmission timer
+	 * probes or pushes it (Linux's tcp_check_probe_timer()). */
+	if (tp->send_head && tp->snd_nxt == tp->snd_una &&
+	    !timer_pending(&tp->retransmit_timer))
+		tcp_reset_xmit_timer(sk);
+}
+
+/* Send what waits now as if TCP_CORK did not hold it: TCP_NODELAY's push
+ * and the probe timer's (Linux's TCP_NAGLE_PUSH).  Nagle still holds a
+ * small segment behind one in flight unless TCP_NODELAY is on. */
+void tcp_push_pending(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool cork = tp->cork;
+
+	tp->cork = false;
+	tcp_write_xmit(sk, true);
+	tp->cork = cork;
 }
 
 /* A zero-window probe (Linux's tcp_xmit_probe_skb()): an ACK one below
