@@ -53,6 +53,8 @@ Test(tcp_urg, pointer_before_byte, .init = virtual_clock, .fini = teardown,
 	for (int i = 0; i < 500; i++)
 		out[i] = (char)('a' + i % 26);
 	two_hosts(&p);
+	/* segments of exactly 100 bytes: no timestamps to take 12 */
+	cr_assert_eq(usnet_sysctl_set(ns_a, "ipv4.tcp_timestamps", 0), 0);
 	l = tcp_listener_b();
 	c = socket_in(ns_a, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	cr_assert_eq(usnet_setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &mss,
