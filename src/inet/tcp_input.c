@@ -36,12 +36,13 @@ static void tcp_rtt_sample(struct tcp_sock *tp, int64_t rtt)
 
 /* Free what @ack covers from the write queue; returns the segments, and
  * in *@rtt the RTT sample, or 0. */
-static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
+static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt,
+				    int64_t *last_xmit)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
-	int64_t first_sent = 0;
-	bool retrans = false;
+	int64_t first_sent = 0, last = 0;
+	bool retrans = false, sampled = false;
 	uint32_t segs = 0;
 
 	*rtt = 0;
@@ -52,10 +53,14 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 
 		if (after(cb->end_seq, ack))
 			break;
+		if (cb->sent > last)
+			last = cb->sent;
 		if (cb->sacked & TCPCB_EVER_RETRANS)
 			retrans = true;
-		else if (!first_sent && !(cb->sacked & TCPCB_SACKED))
-			first_sent = cb->sent;
+		else if (!sampled && !(cb->sacked & TCPCB_SACKED)) {
+			first_sent = cb->sent; /* 0 too, on a clock at 0 */
+			sampled = true;
+		}
 		if (cb->sacked & TCPCB_SACKED)
 			tp->sacked_out--;
 		if (cb->sacked & TCPCB_LOST)
@@ -70,11 +75,13 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 	 * tcp_clean_rtx_queue()): what waited behind a lost segment is
 	 * acknowledged only when the hole is filled, and its age is the
 	 * recovery's, not the path's. */
-	if (first_sent && !retrans) {
+	if (sampled && !retrans) {
 		*rtt = clock_now_ns() - first_sent;
 		if (*rtt <= 0)
 			*rtt = 1; /* a sample still, however fast */
 	}
+	if (last_xmit)
+		*last_xmit = last;
 	return segs;
 }
 
@@ -224,11 +231,19 @@ static void tcp_dupack(struct sock *sk, bool newly_sacked)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
+	uint32_t oseg = (tp->snd_nxt - tp->snd_una + tp->mss_cache - 1) /
+			tp->mss_cache,
+		 thresh = TCP_DUPTHRESH;
+
 	tp->dupacks++;
+	/* RFC 5827 (early retransmit): with fewer than four segments out
+	 * and nothing new to send, fewer duplicates can come. */
+	if (oseg < 4 && oseg > 1 && !tp->send_head)
+		thresh = oseg - 1;
 	switch (tp->ca_state) {
 	case TCP_CA_OPEN:
-		if (tp->dupacks >= TCP_DUPTHRESH ||
-		    (tp->sack_ok && tp->sacked_out >= TCP_DUPTHRESH))
+		if (tp->dupacks >= thresh ||
+		    (tp->sack_ok && tp->sacked_out >= thresh))
 			tcp_enter_recovery(sk);
 		break;
 	case TCP_CA_RECOVERY:
@@ -278,8 +293,8 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	uint32_t ack = th->ack_seq,
 		 wnd = (uint32_t)th->window << tp->snd_wscale;
 	bool newly_sacked = false, win_update = false;
+	int64_t rtt, last_xmit;
 	uint32_t segs;
-	int64_t rtt;
 
 	if (after(ack, tp->snd_nxt)) {
 		tcp_send_ack(sk); /* acks what we never sent */
@@ -310,10 +325,14 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		return true;
 	}
 	/* New data acknowledged. */
-	segs = tcp_clean_rtx_queue(sk, ack, &rtt);
+	segs = tcp_clean_rtx_queue(sk, ack, &rtt, &last_xmit);
 	/* RFC 7323 4.1: the echoed TSval measures the RTT where Karn leaves
-	 * no sample. */
-	if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts && th->opt.tsecr)
+	 * no sample; but not an echo older than the last transmission of
+	 * what it acknowledges (the ACK of that one was lost, and a later
+	 * duplicate brought back the old TSval: its age is the RTO's). */
+	if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts && th->opt.tsecr &&
+	    (int32_t)(th->opt.tsecr - ((uint32_t)(last_xmit / NSEC_PER_MSEC) +
+				       tp->ts_offset)) >= 0)
 		rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) * NSEC_PER_MSEC;
 	if (rtt)
 		tcp_rtt_sample(tp, rtt);
@@ -631,7 +650,7 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			!before(th->ack_seq, TCP_SKB_CB(syn)->end_seq);
 		tp->snd_wnd = th->window; /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
-		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
+		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt, NULL) && rtt)
 			tcp_rtt_sample(tp, rtt);
 		tp->snd_una = th->ack_seq;
 		tp->retransmits = 0;
@@ -748,7 +767,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = th->ack_seq;
-		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
+		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt, NULL) && rtt)
 			tcp_rtt_sample(tp, rtt);
 		tp->snd_una = th->ack_seq;
 		tp->retransmits = 0;

@@ -309,8 +309,10 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		cb->seq += acked;
 	}
 
-	/* Karn: no RTT sample from it; in recovery it is in the pipe. */
+	/* Karn: no RTT sample from it; in recovery it is in the pipe; its
+	 * last transmission dates the timestamps that may come back. */
 	TCP_SKB_CB(skb)->sacked |= TCPCB_EVER_RETRANS | TCPCB_RETRANS;
+	TCP_SKB_CB(skb)->sent = clock_now_ns();
 	tp->total_retrans++;
 	tcp_transmit_skb(sk, skb, true);
 }
@@ -424,7 +426,13 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		uint32_t in_flight = tp->ca_state != TCP_CA_OPEN ?
 					     pipe * tp->mss_cache :
 					     tp->snd_nxt - tp->snd_una;
-		uint32_t cwnd = tp->snd_cwnd * tp->mss_cache;
+		/* RFC 3042 (limited transmit): each of the first two
+		 * duplicate ACKs lets one new segment out */
+		uint32_t cwnd = (tp->snd_cwnd +
+				 (tp->ca_state == TCP_CA_OPEN ?
+					  min_t(uint32_t, tp->dupacks, 2) :
+					  0)) *
+				tp->mss_cache;
 
 		if (in_flight && in_flight + skb->len > cwnd) {
 			tp->cwnd_limited = true;

@@ -7,6 +7,9 @@
  */
 #include "wire.h"
 
+#include "inet/tcp.h"
+
+#include <stdio.h>
 #include <sys/ioctl.h>
 
 #include <usnet/net.h>
@@ -312,4 +315,78 @@ WIRE_TEST(recovery, syncookie_handshake)
 	bad.irs = 0x20000000u;
 	wire_in(&bad, ".", 1, 0x12345678u);
 	wire_out(&bad, "R", 0x12345678u, 0, .win = WIRE_WIN(0));
+}
+
+/* ---- few duplicate ACKs: RFC 3042 and RFC 5827 ----------------------------- */
+
+/* RFC 3042 (limited transmit): each of the first two duplicate ACKs
+ * sends one new segment past the window, so that the third can come;
+ * the third retransmits (RFC 5681 3.2). */
+WIRE_TEST(recovery, limited_transmit)
+{
+	struct wire_conn c;
+
+	open_with(&c, "mss 1460", "mss 1460");
+	wire_send_pattern(c.fd, 1, 12 * 1460, 0);
+	for (uint32_t i = 0; i < 10; i++)
+		wire_out(&c, ".", 1 + 1460 * i, 1, .len = 1460);
+	wire_advance(MS(10));
+	wire_in(&c, ".", 1, 1);
+	wire_out(&c, ".", 1 + 1460 * 10, 1, .len = 1460);
+	wire_in(&c, ".", 1, 1);
+	wire_out(&c, "P.", 1 + 1460 * 11, 1, .len = 1460);
+	wire_in(&c, ".", 1, 1);
+	wire_out(&c, ".", 1, 1, .len = 1460);
+	wire_out_none();
+}
+
+/* RFC 5827 (early retransmit): with three segments out and nothing more
+ * to send, two duplicate ACKs are all that can come: the second
+ * retransmits. */
+WIRE_TEST(recovery, early_retransmit)
+{
+	struct wire_conn c;
+
+	open_with(&c, "mss 1460", "mss 1460");
+	wire_send_pattern(c.fd, 1, 3 * 1460, 0);
+	for (uint32_t i = 0; i < 3; i++)
+		wire_out(&c, i == 2 ? "P." : ".", 1 + 1460 * i, 1, .len = 1460);
+	wire_advance(MS(10));
+	wire_in(&c, ".", 1, 1);
+	wire_out_none();
+	wire_in(&c, ".", 1, 1);
+	wire_out(&c, ".", 1, 1, .len = 1460);
+	wire_out_none();
+}
+
+/* RFC 7323 4.1 with a lost ACK: a duplicate of a retransmission brings
+ * back the TSval of the one before (TS.Recent moves only in the window),
+ * whose age is the RTO, not the path's RTT.  That echo is older than the
+ * acknowledged data's last transmission: no RTT sample, so the RTO stays
+ * where the backoff left it instead of ratcheting up (tcpi_rtt unchanged). */
+WIRE_TEST(recovery, old_echo_is_no_rtt_sample)
+{
+	struct wire_conn c;
+	char opts[64];
+	uint32_t rtt;
+
+	open_with(&c, "mss 1460,nop,nop,TS val 100 ecr 0",
+		  "mss 1460,nop,nop,TS val * ecr 100");
+	rtt = info_of(c.fd).tcpi_rtt;
+	wire_send_pattern(c.fd, 1, 100, 0);
+	wire_out(&c, "P.", 1, 1, .len = 100,
+		 .opts = "nop,nop,TS val * ecr 100");
+	wire_advance(MS(200));
+	wire_out(&c, "P.", 1, 1, .len = 100,
+		 .opts = "nop,nop,TS val * ecr 100");
+	/* the ACK echoes the first transmission's TSval: the stack's ms
+	 * clock then (WIRE_T0) plus the connection's offset */
+	snprintf(opts, sizeof(opts), "nop,nop,TS val 200 ecr %u",
+		 (uint32_t)(WIRE_T0 / MS(1)) +
+			 tcp_ts_off((struct net *)wire_net(),
+				    inet_addr(WIRE_LOCAL),
+				    inet_addr(WIRE_REMOTE)));
+	wire_in(&c, ".", 1, 101, .opts = opts);
+	cr_assert_eq(info_of(c.fd).tcpi_rtt, rtt);
+	wire_out_none();
 }
