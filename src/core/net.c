@@ -52,6 +52,7 @@ static const struct net_sysctls sysctl_defaults = {
 				  * exceeded, parameter problem */
 	.icmp_msgs_per_sec = 1000,
 	.icmp_msgs_burst = 50,
+	.tcp_invalid_ratelimit = 500,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -323,6 +324,7 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.icmp_ratemask", icmp_ratemask, INT_MIN, INT_MAX),
 	SYSCTL("ipv4.icmp_msgs_per_sec", icmp_msgs_per_sec, 0, INT_MAX),
 	SYSCTL("ipv4.icmp_msgs_burst", icmp_msgs_burst, 0, INT_MAX),
+	SYSCTL_MS_JIFFIES("ipv4.tcp_invalid_ratelimit", tcp_invalid_ratelimit),
 };
 
 static int *sysctl_find(struct net *net, const char *name,

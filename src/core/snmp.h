@@ -13,7 +13,12 @@
 	X(IcmpOutRateLimitGlobal)                                             \
 	/* an ICMP error not sent: its destination's bucket was empty       \
 	 * (ipv4.icmp_ratelimit; ICMP_MIB_RATELIMITHOST) */ \
-	X(IcmpOutRateLimitHost)
+	X(IcmpOutRateLimitHost)                                               \
+	/* an ACK not sent (ipv4.tcp_invalid_ratelimit): for a segment out  \
+	 * of the window, a challenge (RFC 5961), in TIME_WAIT */ \
+	X(TcpExtTCPACKSkippedSeq)                                             \
+	X(TcpExtTCPACKSkippedChallenge)                                       \
+	X(TcpExtTCPACKSkippedTimeWait)
 
 enum snmp_mib {
 #define MIB_ENUM(n) MIB_##n,

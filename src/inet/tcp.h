@@ -180,6 +180,9 @@ struct tcp_sock {
 	bool urg_mode;	   /* snd_up not yet acknowledged */
 	uint32_t urg_seq;  /* the peer's urgent byte */
 	uint16_t urg_data; /* TCP_URG_* | the byte */
+
+	/* the last ACK to an unacceptable segment (tcp_input.c) */
+	int64_t last_oow_ack_time;
 };
 
 /* A congestion-control algorithm (Linux's tcp_congestion_ops). */

@@ -285,6 +285,50 @@ static void tcp_recovery_ack(struct sock *sk, uint32_t ack, uint32_t segs,
 	tcp_xmit_retransmit_queue(sk);
 }
 
+/* ---- answers to unacceptable segments ---------------------------------- */
+
+/*
+ * Linux's __tcp_oow_rate_limited(): at most one ACK per
+ * ipv4.tcp_invalid_ratelimit (500 ms) answers segments out of the window,
+ * challenges (RFC 5961) or acknowledgments of what was never sent.  Two
+ * ends that disagree on the sequence numbers would otherwise answer each
+ * other's answers for ever (an ACK loop).  Counted in @mib when held.
+ */
+static bool tcp_oow_rate_limited(struct sock *sk, enum snmp_mib mib)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns(), elapsed = now - tp->last_oow_ack_time;
+	int64_t limit =
+		(int64_t)READ_ONCE(sock_net(sk)->sysctl.tcp_invalid_ratelimit) *
+		NSEC_PER_MSEC;
+
+	if (tp->last_oow_ack_time && elapsed >= 0 && elapsed < limit) {
+		net_inc_stats(sock_net(sk), mib);
+		return true;
+	}
+	tp->last_oow_ack_time = now;
+	return false;
+}
+
+/* RFC 9293 3.10.7.4, first: an unacceptable segment gets an ACK; within
+ * the rate limit unless it carries data (or a FIN) and no SYN, which no
+ * loop is made of (Linux's tcp_oow_rate_limited()). */
+static void tcp_send_dupack(struct sock *sk, const struct tcp_hdr_info *th,
+			    uint32_t seglen, enum snmp_mib mib)
+{
+	if ((seglen && !(th->flags & TCPHDR_SYN)) ||
+	    !tcp_oow_rate_limited(sk, mib))
+		tcp_send_ack(sk);
+}
+
+/* RFC 5961 3.2, 4.2, 5.2: the challenge ACK (Linux's
+ * tcp_send_challenge_ack()). */
+static void tcp_send_challenge_ack(struct sock *sk)
+{
+	if (!tcp_oow_rate_limited(sk, MIB_TcpExtTCPACKSkippedChallenge))
+		tcp_send_ack(sk);
+}
+
 /* The ACK field (RFC 9293 3.10.7.4, fifth); false to drop the segment. */
 static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		    uint32_t seq, size_t len)
@@ -297,7 +341,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	uint32_t segs;
 
 	if (after(ack, tp->snd_nxt)) {
-		tcp_send_ack(sk); /* acks what we never sent */
+		tcp_send_challenge_ack(sk); /* acks what we never sent */
 		return false;
 	}
 	if (before(ack, tp->snd_una))
@@ -719,7 +763,8 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 			if (th->flags & TCPHDR_FIN)
 				mod_timer(&tp->keepalive_timer,
 					  clock_now_ns() + TCP_TIMEWAIT_LEN);
-			tcp_send_ack(sk);
+			tcp_send_dupack(sk, th, seglen,
+					MIB_TcpExtTCPACKSkippedTimeWait);
 		}
 		goto drop;
 	}
@@ -733,14 +778,15 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	/* first: the sequence number */
 	if (!tcp_sequence_ok(tp, seq, seglen)) {
 		if (!(th->flags & TCPHDR_RST))
-			tcp_send_ack(sk);
+			tcp_send_dupack(sk, th, seglen,
+					MIB_TcpExtTCPACKSkippedSeq);
 		goto drop;
 	}
 	tcp_store_ts_recent(tp, th);
 	/* second: RST (RFC 5961 3.2: only the exact one resets) */
 	if (th->flags & TCPHDR_RST) {
 		if (seq != tp->rcv_nxt) {
-			tcp_send_ack(sk); /* challenge ACK */
+			tcp_send_challenge_ack(sk);
 			goto drop;
 		}
 		tcp_reset(sk, sk->sk_state == TCP_SYN_RECV && !tp->parent ?
@@ -751,7 +797,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	}
 	/* fourth: a SYN in the window (RFC 5961 4.2: challenge ACK) */
 	if (th->flags & TCPHDR_SYN) {
-		tcp_send_ack(sk);
+		tcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	/* fifth: the ACK field */

@@ -41,6 +41,18 @@ void hosts_teardown(void)
 		  live.sockets, live.socks, live.skbs, live.files);
 }
 
+void hosts_teardown_tcp(void)
+{
+	usnet_close_range(0, ~0U, 0);
+	usnet_clock_advance(3 * 3600 * SEC);
+	hosts_teardown();
+}
+
+void hosts_virtual_clock(void)
+{
+	cr_assert_eq(usnet_clock_virtual(SEC), 0);
+}
+
 void ip(struct usnet_net *net, const char *cmd)
 {
 	cr_assert_eq(usnet_ip(net, cmd), 0, "usnet_ip(\"%s\"): %s", cmd,

@@ -28,6 +28,14 @@ void two_hosts(const struct usnet_link_params *p);
 /* Close every descriptor, destroy a and b, and fail the test if any
  * socket, sock, skb or file is left alive. */
 void hosts_teardown(void);
+/* The same after three hours of virtual time, in which every TCP orphan
+ * ends (retransmissions give up, TIME_WAIT and FIN_WAIT2 run out). */
+void hosts_teardown_tcp(void);
+/* A test's .init: the virtual clock, from 1 s.  Not from 0: a segment
+ * sent at time 0 reads as never sent (tcp_skb_cb.sent 0) and gives no RTT
+ * sample, which would leave the RTO at its initial 1 s instead of the
+ * 200 ms floor. */
+void hosts_virtual_clock(void);
 
 /* usnet_ip(@net, @cmd), asserting success. */
 void ip(struct usnet_net *net, const char *cmd);

@@ -17,14 +17,9 @@
 #include "hosts.h"
 #include "wire/icmp.h"
 
-static void virtual_clock(void)
-{
-	cr_assert_eq(usnet_clock_virtual(SEC), 0);
-}
-
-#define LIMITS_TEST(name)                                                      \
-	Test(icmp_limits, name, .init = virtual_clock, .fini = hosts_teardown, \
-	     .timeout = 20.0)
+#define LIMITS_TEST(name)                                    \
+	Test(icmp_limits, name, .init = hosts_virtual_clock, \
+	     .fini = hosts_teardown, .timeout = 20.0)
 
 /* A UDP socket of a that reports ICMP errors on its error queue. */
 static int udp_recverr(void)

@@ -1,7 +1,8 @@
 /*
  * tcp_timers.c - TCP timers that need hours of virtual time or a peer
  * that stops answering: keepalive probes (RFC 1122 4.2.3.6, Linux's
- * tcp_keepalive_timer()) and the orphan's FIN_WAIT2 timeout.  Two hosts,
+ * tcp_keepalive_timer()), the orphan's FIN_WAIT2 timeout and the ceiling
+ * of TCP_CORK.  Two hosts,
  * a (198.18.0.1) and b (198.18.0.2), joined by a link under the virtual
  * clock; taking b's end of the link down makes b deaf and mute, as a
  * peer that vanished.  usnet-only (usnet_* API).
@@ -19,26 +20,9 @@
 #define ST_FIN_WAIT2   5
 #define ST_CLOSE       7
 
-/* The clock starts at 1 s, not 0: a segment sent at time 0 reads as never
- * sent (tcp_skb_cb.sent 0) and gives no RTT sample, which would leave the
- * RTO at its initial 1 s instead of the 200 ms floor. */
-static void virtual_clock(void)
-{
-	cr_assert_eq(usnet_clock_virtual(SEC), 0);
-}
-
-/* Every orphan ends within the hours the clock then runs: FINs answered
- * or given up, TIME_WAIT and FIN_WAIT2 run out. */
-static void teardown(void)
-{
-	usnet_close_range(0, ~0U, 0);
-	usnet_clock_advance(3 * 3600 * SEC);
-	hosts_teardown();
-}
-
-#define TIMERS_TEST(name)                                               \
-	Test(tcp_timers, name, .init = virtual_clock, .fini = teardown, \
-	     .timeout = 30.0)
+#define TIMERS_TEST(name)                                   \
+	Test(tcp_timers, name, .init = hosts_virtual_clock, \
+	     .fini = hosts_teardown_tcp, .timeout = 30.0)
 
 static void set_int(int fd, int level, int name, int v)
 {

@@ -17,18 +17,6 @@
 
 #include "hosts.h"
 
-static void virtual_clock(void)
-{
-	cr_assert_eq(usnet_clock_virtual(0), 0);
-}
-
-static void teardown(void)
-{
-	usnet_close_range(0, ~0U, 0);
-	usnet_clock_advance(3 * 3600 * SEC);
-	hosts_teardown();
-}
-
 static int ioctl_int(int fd, unsigned long cmd)
 {
 	int v = -1;
@@ -42,8 +30,8 @@ static int ioctl_int(int fd, unsigned long cmd)
  * The first tells the receiver urgent data is coming: recv(MSG_OOB)
  * does not wait for it (EAGAIN), POLLPRI is not yet set, and the data
  * before the mark can be read.  The last brings the urgent byte. */
-Test(tcp_urg, pointer_before_byte, .init = virtual_clock, .fini = teardown,
-     .timeout = 20.0)
+Test(tcp_urg, pointer_before_byte, .init = hosts_virtual_clock,
+     .fini = hosts_teardown_tcp, .timeout = 20.0)
 {
 	/* 140 bytes (100 of data, 40 of headers) a millisecond. */
 	struct usnet_link_params p = { .rate_bps = 140 * 8 * 1000 };
