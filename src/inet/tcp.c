@@ -42,6 +42,8 @@ static int tcp_init_sock(struct sock *sk)
 
 	skb_queue_head_init(&tp->out_of_order_queue);
 	skb_queue_head_init(&tp->accept_queue);
+	INIT_LIST_HEAD(&tp->children);
+	INIT_LIST_HEAD(&tp->child_node);
 	INIT_LIST_HEAD(&tp->conn_node);
 	INIT_LIST_HEAD(&inet_sk(sk)->bind_node);
 	tcp_init_xmit_timers(sk);

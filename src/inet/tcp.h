@@ -152,10 +152,13 @@ struct tcp_sock {
 	unsigned int quick_acks; /* segments still ACKed at once */
 
 	/* listening: made connections waiting for accept(), and the
-	 * half-open ones */
+	 * children not yet queued for it (half-open, or waiting for data
+	 * with TCP_DEFER_ACCEPT: Linux's request-sock queue) */
 	struct sk_buff_head accept_queue; /* skbs pointing at child socks */
-	unsigned int syn_queue_len;
-	struct sock *parent; /* a child not yet accepted */
+	struct list_head children;	  /* tcp_sock.child_node */
+	unsigned int syn_queue_len;	  /* on children */
+	struct sock *parent;		  /* a child not yet accepted */
+	struct list_head child_node;	  /* in the parent's children */
 
 	/* the namespace's connection list (tcp_ipv4.c) */
 	struct list_head conn_node;
@@ -276,7 +279,11 @@ void tcp_enter_loss(struct sock *sk);
 /* A listener's child is made: on to the accept queue. */
 void tcp_child_established(struct sock *child);
 
-/* tcp_ipv4.c */
+/* tcp_ipv4.c: a listener's children not yet queued for accept(); a
+ * child leaves the list when queued, when done, or when the listener stops
+ * (its children are then reset). */
+void tcp_child_link(struct sock *lsk, struct sock *child);
+void tcp_child_unlink(struct sock *child);
 void tcp_reset_children(struct sock *lsk);
 
 /* syncookies.c: the addresses and ports of a cookie, as the SYN has

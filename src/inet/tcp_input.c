@@ -588,7 +588,7 @@ void tcp_child_established(struct sock *child)
 	if (!parent || tp->accept_queued)
 		return;
 	tp->accept_queued = true;
-	tcp_sk(parent)->syn_queue_len--;
+	tcp_child_unlink(child);
 	skb = alloc_skb(0);
 	if (!skb) {
 		tcp_send_active_reset(child);
@@ -1042,7 +1042,7 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	tcp_bind_inherit(sk);
 	tcp_hash_conn(sk);
 	/* counted as if it had waited in the SYN queue */
-	tcp_sk(lsk)->syn_queue_len++;
+	tcp_child_link(lsk, sk);
 	tcp_child_established(sk);
 	return sk; /* with sk_alloc()'s reference, for the caller to drop */
 }
@@ -1128,7 +1128,7 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	 * the connection table by its 4-tuple. */
 	tcp_bind_inherit(sk);
 	tcp_hash_conn(sk);
-	ltp->syn_queue_len++;
+	tcp_child_link(lsk, sk);
 	tcp_send_synack(sk);
 	/* With data in its SYN, accept() has it at once (Linux's
 	 * tcp_fastopen_create_child()). */

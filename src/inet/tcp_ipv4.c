@@ -70,26 +70,45 @@ int tcp_net_init(struct net *net)
 	return 0;
 }
 
+/* A new child of @lsk, in SYN_RECV: counted in the SYN queue until it is
+ * queued for accept() or done. */
+void tcp_child_link(struct sock *lsk, struct sock *child)
+{
+	struct tcp_sock *ltp = tcp_sk(lsk);
+
+	list_add_tail(&tcp_sk(child)->child_node, &ltp->children);
+	ltp->syn_queue_len++;
+}
+
+void tcp_child_unlink(struct sock *child)
+{
+	struct tcp_sock *tp = tcp_sk(child);
+
+	if (list_empty(&tp->child_node))
+		return;
+	list_del_init(&tp->child_node);
+	tcp_sk(tp->parent)->syn_queue_len--;
+}
+
 /* A listener is going away: the connections it had not yet queued for
  * accept() (handshake under way, or waiting for data with
- * TCP_DEFER_ACCEPT) are reset. */
+ * TCP_DEFER_ACCEPT) are reset.  Only its own children are visited, as
+ * Linux's inet_csk_listen_stop() does: a sock that never listened has
+ * none, whatever the size of the connection table. */
 void tcp_reset_children(struct sock *lsk)
 {
-	struct tcp_table *t = tcp_table(sock_net(lsk));
-	struct tcp_sock *tp, *next;
+	struct list_head *children = &tcp_sk(lsk)->children;
 
-	for (int i = 0; i < TCP_HASH_SIZE; i++) {
-		list_for_each_entry_safe(tp, next, &t->conns[i], conn_node) {
-			struct sock *child = &tp->inet.sk;
+	while (!list_empty(children)) {
+		struct tcp_sock *tp =
+			list_first_entry(children, struct tcp_sock, child_node);
+		struct sock *child = &tp->inet.sk;
 
-			if (tp->parent != lsk)
-				continue;
-			tp->parent = NULL;
-			tcp_send_active_reset(child);
-			tcp_done(child);
-		}
+		tcp_child_unlink(child);
+		tp->parent = NULL;
+		tcp_send_active_reset(child);
+		tcp_done(child);
 	}
-	tcp_sk(lsk)->syn_queue_len = 0;
 }
 
 void tcp_net_exit(struct net *net)
@@ -182,6 +201,7 @@ void tcp_unhash(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 
+	tcp_child_unlink(sk);
 	if (!list_empty(&inet->bind_node)) {
 		list_del_init(&inet->bind_node);
 		inet->inet_num = 0;

@@ -101,6 +101,34 @@ WIRE_TEST(listen, syn_recv_rst_removes_it)
 	wire_accept_none(&c);
 }
 
+/* A half-open connection ended by a RST leaves the SYN queue, as Linux's
+ * request socks do (tcp_check_req(): inet_csk_reqsk_queue_drop()).  With
+ * backlog 1 the queue is full once it holds more than one (Linux's
+ * inet_csk_reqsk_queue_is_full()): after the RST two SYNs still get a
+ * connection each, the third only a cookie, which leaves no state (checked
+ * against Linux: the first two SYN-ACKs are retransmitted at 1 s, the
+ * cookie's is not). */
+WIRE_TEST(listen, syn_recv_rst_frees_its_slot)
+{
+	struct wire_conn c[4];
+
+	wire_listen(&c[0], 80, 1);
+	for (int i = 1; i < 4; i++) {
+		wire_conn_init(&c[i], 80);
+		c[i].listen_fd = c[0].listen_fd;
+		c[i].rport = (uint16_t)(WIRE_PEER_PORT + i);
+	}
+	wire_syn(&c[0]);
+	wire_in(&c[0], "R", 1, 0);
+	wire_assert_state(&c[0], TCP_CLOSE);
+	wire_syn(&c[1]);
+	wire_syn(&c[2]);
+	wire_in(&c[3], "S", 0, 0, .opts = "mss 1460");
+	wire_out(&c[3], "S.", 0, 1, .opts = "mss 1460");
+	wire_assert_state(&c[3], TCP_CLOSE);
+	wire_out_none();
+}
+
 /* RFC 9293 3.8.1 and RFC 6298 5.5: an unanswered SYN-ACK is retransmitted
  * after TCP_TIMEOUT_INIT (1 s), then with the timeout doubled each time;
  * after tcp_synack_retries (5) the half-open connection is dropped
