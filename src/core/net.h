@@ -16,6 +16,7 @@
 #include "core/snmp.h"
 #include "core/skbuff.h"
 #include "lib/list.h"
+#include "lib/rbtree.h"
 #include "lib/task_work.h"
 
 struct unix_table;
@@ -77,7 +78,7 @@ struct net {
 
 	/* Timers (core/timer.c), by expiry, under the lock; with the real
 	 * clock a service thread runs them. */
-	struct list_head timers;
+	struct rb_root_cached timers;
 	pthread_cond_t timer_cond;
 	pthread_t timer_thread;
 	bool timer_started;

@@ -13,24 +13,45 @@
 #include "lib/alloc.h"
 #include "lib/clock.h"
 
-/* ---- the timer list ------------------------------------------------------ */
+/* ---- the timer tree ------------------------------------------------------ */
+
+/*
+ * A namespace's armed timers, in a red-black tree ordered by expiry, and
+ * timers of equal expiry in the order they were armed: a new one goes to
+ * the right of its equals.  That is Linux's timerqueue, which keeps its
+ * hrtimers exact to the nanosecond.  Linux's timer wheel (kernel/time/
+ * timer.c) is O(1) only by letting a timer fire late, to its bucket's
+ * granularity, and the virtual clock must run each timer exactly when it
+ * is due.  Arming is O(log n), and finding the place O(1) at either end:
+ * a timer as long as those armed before it (TIME_WAIT, FIN_WAIT2,
+ * keepalive) goes last, one shorter than all (RTO, delayed ACK) first.
+ */
+
+static bool timer_less(const struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct timer_list, node)->expires <
+	       rb_entry(b, struct timer_list, node)->expires;
+}
+
+static struct timer_list *timer_first(const struct net *net)
+{
+	struct rb_node *n = rb_first_cached(&net->timers);
+
+	return n ? rb_entry(n, struct timer_list, node) : NULL;
+}
 
 static void timer_start_thread(struct net *net);
 
 void mod_timer(struct timer_list *t, int64_t expires)
 {
 	struct net *net = t->net;
-	struct timer_list *pos;
 
 	if (timer_pending(t))
-		list_del_init(&t->entry);
+		rb_erase_cached(&t->node, &net->timers);
 	t->expires = expires;
-	list_for_each_entry(pos, &net->timers, entry)
-		if (pos->expires > expires)
-			break;
-	list_add_tail(&t->entry, &pos->entry);
+	rb_add_cached(&t->node, &net->timers, timer_less);
 	/* A new earliest expiry: the service thread must wake sooner. */
-	if (net->timers.next == &t->entry && !clock_is_virtual()) {
+	if (timer_first(net) == t && !clock_is_virtual()) {
 		timer_start_thread(net);
 		pthread_cond_signal(&net->timer_cond);
 	}
@@ -39,20 +60,19 @@ void mod_timer(struct timer_list *t, int64_t expires)
 void del_timer(struct timer_list *t)
 {
 	if (timer_pending(t))
-		list_del_init(&t->entry);
+		rb_erase_cached(&t->node, &t->net->timers);
 }
 
 int64_t net_run_timers(struct net *net)
 {
 	for (;;) {
-		struct timer_list *t;
+		struct timer_list *t = timer_first(net);
 
-		if (list_empty(&net->timers))
+		if (!t)
 			return INT64_MAX;
-		t = list_first_entry(&net->timers, struct timer_list, entry);
 		if (t->expires > clock_now_ns())
 			return t->expires;
-		list_del_init(&t->entry);
+		rb_erase_cached(&t->node, &net->timers);
 		t->function(t);
 	}
 }
@@ -125,7 +145,7 @@ void net_timers_init(struct net *net)
 {
 	pthread_condattr_t attr;
 
-	INIT_LIST_HEAD(&net->timers);
+	net->timers = RB_ROOT_CACHED;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&net->timer_cond, &attr);
@@ -156,14 +176,12 @@ static int64_t earliest_timer(struct net **nets, int n)
 	int64_t best = INT64_MAX;
 
 	for (int i = 0; i < n; i++) {
-		net_lock(nets[i]);
-		if (!list_empty(&nets[i]->timers)) {
-			struct timer_list *t = list_first_entry(
-				&nets[i]->timers, struct timer_list, entry);
+		struct timer_list *t;
 
-			if (t->expires < best)
-				best = t->expires;
-		}
+		net_lock(nets[i]);
+		t = timer_first(nets[i]);
+		if (t && t->expires < best)
+			best = t->expires;
 		net_unlock(nets[i]);
 	}
 	return best;

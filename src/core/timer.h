@@ -16,8 +16,8 @@
 #include "core/net.h"
 
 struct timer_list {
-	struct list_head entry; /* in net->timers, by expiry */
-	int64_t expires;	/* clock_now_ns() time */
+	struct rb_node node; /* in net->timers, by expiry */
+	int64_t expires;     /* clock_now_ns() time */
 	void (*function)(struct timer_list *t);
 	struct net *net;
 };
@@ -25,7 +25,7 @@ struct timer_list {
 static inline void timer_setup(struct timer_list *t, struct net *net,
 			       void (*fn)(struct timer_list *t))
 {
-	INIT_LIST_HEAD(&t->entry);
+	RB_CLEAR_NODE(&t->node);
 	t->function = fn;
 	t->net = net;
 	t->expires = 0;
@@ -33,7 +33,7 @@ static inline void timer_setup(struct timer_list *t, struct net *net,
 
 static inline bool timer_pending(const struct timer_list *t)
 {
-	return !list_empty(&t->entry);
+	return !RB_EMPTY_NODE(&t->node);
 }
 
 /* (Re)arm @t for @expires; lock held. */

@@ -249,7 +249,7 @@ static struct net_device *link_end_alloc(struct link *link, int side,
 	end->p = *p;
 	end->rng = p->seed ^ ((uint64_t)(side + 1) * 0x2545f4914f6cdd1dull);
 	skb_queue_head_init(&end->wire);
-	INIT_LIST_HEAD(&end->timer.entry);
+	timer_setup(&end->timer, NULL, link_wire_timer);
 	dev->mtu = p->mtu ? p->mtu : 1500;
 	dev->type = ARPHRD_NONE;
 	link->end[side] = dev;

@@ -1,6 +1,6 @@
 /*
  * lib.c - unit tests for src/lib: iov_iter, the counted allocator, the
- * intrusive lists and per-thread deferred work.
+ * intrusive lists and red-black trees, and per-thread deferred work.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include "lib/alloc.h"
 #include "lib/iov.h"
 #include "lib/list.h"
+#include "lib/rbtree.h"
 #include "lib/task_work.h"
 
 /* ---------------------------------------------------------------- iov */
@@ -632,6 +633,115 @@ Test(list, for_each_safe_deletes)
 		seen += pos->v;
 	cr_assert_eq(seen, 4);
 	cr_assert_eq(list_first_entry(&h, struct item, node)->v, 1);
+}
+
+/* ------------------------------------------------------------- rbtree */
+
+#define RB_ITEMS 200
+
+struct rb_item {
+	struct rb_node node;
+	int key;
+	unsigned int added; /* when inserted: the order among equal keys */
+	bool in;
+};
+
+static bool rb_item_less(const struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct rb_item, node)->key <
+	       rb_entry(b, struct rb_item, node)->key;
+}
+
+/* The red-black rules and the parent links under @n; its black height. */
+static int rb_check(const struct rb_node *n, const struct rb_node *parent)
+{
+	int l, r;
+
+	if (!n)
+		return 1;
+	cr_assert_eq(n->parent, parent);
+	if (n->red)
+		cr_assert(!(n->child[RB_LEFT] && n->child[RB_LEFT]->red) &&
+				  !(n->child[RB_RIGHT] &&
+				    n->child[RB_RIGHT]->red),
+			  "a red node with a red child");
+	l = rb_check(n->child[RB_LEFT], n);
+	r = rb_check(n->child[RB_RIGHT], n);
+	cr_assert_eq(l, r, "black heights %d and %d", l, r);
+	return l + !n->red;
+}
+
+/* The tree holds exactly the items marked in, by key and then by when
+ * they were added, walked both ways; its ends are cached. */
+static void rb_check_tree(const struct rb_root_cached *root,
+			  struct rb_item *items)
+{
+	const struct rb_item *want[RB_ITEMS];
+	const struct rb_node *n;
+	int count = 0, k;
+
+	cr_assert(!root->root || !root->root->red, "a red root");
+	rb_check(root->root, NULL);
+	for (int i = 0; i < RB_ITEMS; i++) {
+		if (!items[i].in)
+			continue;
+		for (k = count++; k > 0; k--) {
+			const struct rb_item *p = want[k - 1];
+
+			if (p->key < items[i].key ||
+			    (p->key == items[i].key &&
+			     p->added < items[i].added))
+				break;
+			want[k] = p;
+		}
+		want[k] = &items[i];
+	}
+	k = 0;
+	for (n = rb_first_cached(root); n; n = rb_step(n, RB_RIGHT)) {
+		cr_assert_lt(k, count);
+		cr_assert_eq(rb_entry(n, struct rb_item, node), want[k++]);
+	}
+	cr_assert_eq(k, count);
+	for (n = rb_last_cached(root); n; n = rb_step(n, RB_LEFT))
+		cr_assert_eq(rb_entry(n, struct rb_item, node), want[--k]);
+	cr_assert_eq(k, 0);
+	if (!count)
+		cr_assert(!root->root && !root->leftmost && !root->rightmost);
+}
+
+/* Random insertions (many equal keys, new lowest and highest ones) and
+ * erasures, every rule checked after each. */
+Test(rbtree, random_against_model)
+{
+	static struct rb_item items[RB_ITEMS];
+	struct rb_root_cached root = RB_ROOT_CACHED;
+	uint64_t x = 88172645463325252ull;
+	unsigned int added = 0;
+
+	for (int i = 0; i < RB_ITEMS; i++)
+		RB_CLEAR_NODE(&items[i].node);
+	for (int op = 0; op < 20000; op++) {
+		struct rb_item *it;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		it = &items[x % RB_ITEMS];
+		if (it->in) {
+			rb_erase_cached(&it->node, &root);
+			cr_assert(RB_EMPTY_NODE(&it->node));
+			it->in = false;
+		} else {
+			/* keys drift upwards so that new ones often go at
+			 * the right end, sometimes at the left */
+			it->key = (int)((x >> 20) % 16) + op / 1000 -
+				  ((x >> 30) % 8 == 0 ? 20 : 0);
+			it->added = added++;
+			rb_add_cached(&it->node, &root, rb_item_less);
+			it->in = true;
+		}
+		rb_check_tree(&root, items);
+	}
 }
 
 /* ---------------------------------------------------------- task_work */
