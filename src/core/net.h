@@ -79,6 +79,9 @@ struct net {
 	/* Timers (core/timer.c), by expiry, under the lock; with the real
 	 * clock a service thread runs them. */
 	struct rb_root_cached timers;
+	/* When the service thread looks at them next: INT64_MIN while it is
+	 * awake, INT64_MAX while there is none or it waits for a timer. */
+	int64_t timer_wake;
 	pthread_cond_t timer_cond;
 	pthread_t timer_thread;
 	bool timer_started;

@@ -50,10 +50,16 @@ void mod_timer(struct timer_list *t, int64_t expires)
 		rb_erase_cached(&t->node, &net->timers);
 	t->expires = expires;
 	rb_add_cached(&t->node, &net->timers, timer_less);
-	/* A new earliest expiry: the service thread must wake sooner. */
-	if (timer_first(net) == t && !clock_is_virtual()) {
+	/* The service thread is woken only for a timer due before it looks
+	 * anyway (Linux reprograms its clock event only for a timer earlier
+	 * than the next event): it looks at least every TIMER_SLEEP_MAX, so
+	 * timers that long (RTO, SYN, TIME_WAIT, ...) never wake it. */
+	if (expires < net->timer_wake && !clock_is_virtual()) {
 		timer_start_thread(net);
-		pthread_cond_signal(&net->timer_cond);
+		if (net->timer_started) {
+			pthread_cond_signal(&net->timer_cond);
+			net->timer_wake = INT64_MIN;
+		}
 	}
 }
 
@@ -78,6 +84,36 @@ int64_t net_run_timers(struct net *net)
 }
 
 /* ---- the real clock: one service thread per namespace -------------------- */
+
+/* The longest the service thread sleeps while a timer is armed: Linux's
+ * TCP_RTO_MIN, so that only delayed ACKs and shorter timers need to wake
+ * it. */
+#define TIMER_SLEEP_MAX (200 * NSEC_PER_MSEC)
+
+/* Sleep (the lock held) until @next, a timer's expiry, or less; say when
+ * the thread will look again, so that mod_timer() wakes it only for an
+ * earlier timer. */
+static void timer_sleep(struct net *net, int64_t next)
+{
+	int64_t now = clock_now_ns();
+	struct timespec ts;
+
+	if (next == INT64_MAX) {
+		net->timer_wake = INT64_MAX;
+		pthread_cond_wait(&net->timer_cond, &net->lock);
+	} else if (next > now) {
+		if (next - now > TIMER_SLEEP_MAX)
+			next = now + TIMER_SLEEP_MAX;
+		net->timer_wake = next;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts = ns_to_timespec(next - now +
+				    (int64_t)ts.tv_sec * NSEC_PER_SEC +
+				    ts.tv_nsec);
+		pthread_cond_timedwait(&net->timer_cond, &net->lock, &ts);
+	}
+	/* awake: it looks before it sleeps again */
+	net->timer_wake = INT64_MIN;
+}
 
 static void *timer_thread(void *arg)
 {
@@ -107,22 +143,7 @@ static void *timer_thread(void *arg)
 				return NULL;
 			continue;
 		}
-		if (next == INT64_MAX) {
-			pthread_cond_wait(&net->timer_cond, &net->lock);
-		} else {
-			int64_t left = next - clock_now_ns();
-
-			if (left > 0) {
-				struct timespec ts;
-
-				clock_gettime(CLOCK_MONOTONIC, &ts);
-				left += (int64_t)ts.tv_sec * NSEC_PER_SEC +
-					ts.tv_nsec;
-				ts = ns_to_timespec(left);
-				pthread_cond_timedwait(&net->timer_cond,
-						       &net->lock, &ts);
-			}
-		}
+		timer_sleep(net, next);
 		net_unlock(net);
 		if (put_net(net))
 			return NULL;
@@ -146,6 +167,7 @@ void net_timers_init(struct net *net)
 	pthread_condattr_t attr;
 
 	net->timers = RB_ROOT_CACHED;
+	net->timer_wake = INT64_MAX; /* no thread: the first timer starts it */
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&net->timer_cond, &attr);

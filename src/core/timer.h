@@ -2,10 +2,12 @@
  * timer.h - timers of a namespace, on the stack's clock.
  *
  * A timer runs its function with the namespace lock held once the clock
- * passes its expiry.  With the real clock a service thread per namespace
- * sleeps until the next expiry; with the virtual clock nothing happens
- * until a test calls usnet_clock_advance(), which runs, in its own thread
- * and in time order, every timer of every namespace that falls due.
+ * passes its expiry; timers of equal expiry run in the order they were
+ * armed.  With the real clock a service thread per namespace sleeps until
+ * the next expiry, 200 ms at most, and is woken only for a timer due before
+ * that; with the virtual clock nothing happens until a test calls
+ * usnet_clock_advance(), which runs, in its own thread and in time order,
+ * every timer of every namespace that falls due.
  */
 #ifndef USNET_CORE_TIMER_H
 #define USNET_CORE_TIMER_H

@@ -3,10 +3,13 @@
  * each runs exactly at its expiry, in order of expiry, and timers of equal
  * expiry in the order they were armed (re-arming counts as arming anew),
  * which is what keeps the netsim table and the wire tests repeatable.
- * usnet-only, on internal functions.
+ * Under the real clock, the service thread runs them, woken only for a
+ * timer due before it would look anyway.  usnet-only, on internal
+ * functions.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <usnet/net.h>
 
@@ -22,9 +25,20 @@ static struct usnet_net *unet;
 static struct timer_list timers[NTIMERS];
 static int fired[NTIMERS * 4], nfired;
 
+static int64_t fired_at[NTIMERS * 4];
+static bool virtual_clock;
+
 static void timer_init(void)
 {
 	cr_assert_eq(usnet_clock_virtual(SEC), 0);
+	virtual_clock = true;
+	unet = usnet_net_create();
+	cr_assert_not_null(unet);
+	nfired = 0;
+}
+
+static void timer_init_real(void)
+{
 	unet = usnet_net_create();
 	cr_assert_not_null(unet);
 	nfired = 0;
@@ -42,14 +56,21 @@ static void timer_fini(void)
 #define TIMER_TEST(name)                                          \
 	Test(timer, name, .init = timer_init, .fini = timer_fini, \
 	     .timeout = 30.0)
+#define TIMER_TEST_REAL(name)                                          \
+	Test(timer, name, .init = timer_init_real, .fini = timer_fini, \
+	     .timeout = 30.0)
 
-/* Records which timer ran, and that it ran exactly when due. */
+/* Records which timer ran and when; under the virtual clock, that it ran
+ * exactly when due. */
 static void record(struct timer_list *t)
 {
-	cr_assert_eq(usnet_clock_now(), t->expires,
-		     "timer %d ran at %lld, due %lld", (int)(t - timers),
-		     (long long)usnet_clock_now(), (long long)t->expires);
+	if (virtual_clock)
+		cr_assert_eq(usnet_clock_now(), t->expires,
+			     "timer %d ran at %lld, due %lld",
+			     (int)(t - timers), (long long)usnet_clock_now(),
+			     (long long)t->expires);
 	cr_assert_lt(nfired, (int)(sizeof(fired) / sizeof(fired[0])));
+	fired_at[nfired] = usnet_clock_now();
 	fired[nfired++] = (int)(t - timers);
 }
 
@@ -192,4 +213,71 @@ TIMER_TEST(random_against_model)
 		if (timers[i].function)
 			del_timer(&timers[i]);
 	net_unlock(net);
+}
+
+/* ---- the real clock -------------------------------------------------------- */
+
+/* When the service thread will look next (net->timer_wake), once it
+ * sleeps; the lock held. */
+static int64_t thread_wake(struct net *net)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	for (int i = 0; i < 5000; i++) {
+		if (net->timer_wake != INT64_MIN)
+			return net->timer_wake;
+		net_unlock(net);
+		nanosleep(&pause, NULL);
+		net_lock(net);
+	}
+	cr_assert_fail("the service thread never slept");
+	return 0;
+}
+
+static void wait_fired(int n)
+{
+	struct net *net = (struct net *)unet;
+	struct timespec pause = { 0, 1000000 };
+
+	for (int i = 0; i < 10000; i++) {
+		int done;
+
+		net_lock(net);
+		done = nfired;
+		net_unlock(net);
+		if (done >= n)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	cr_assert_fail("%d of %d timers ran", nfired, n);
+}
+
+/* A timer later than the thread's next look does not wake it (it sleeps
+ * at most 200 ms, Linux's TCP_RTO_MIN); an earlier one does.  None runs
+ * early, and each runs though the thread slept past the 200 ms. */
+TIMER_TEST_REAL(service_thread_woken_only_for_earlier)
+{
+	struct net *net = (struct net *)unet;
+	int64_t t0 = usnet_clock_now(), wake;
+
+	arm(0, t0 + SEC);
+	net_lock(net);
+	wake = thread_wake(net);
+	cr_assert(wake < t0 + SEC && wake <= usnet_clock_now() + 200 * MS,
+		  "the thread looks again in %lld ms",
+		  (long long)((wake - usnet_clock_now()) / MS));
+	timer_setup(&timers[1], net, record);
+	mod_timer(&timers[1], t0 + 2 * SEC);
+	cr_assert_eq(net->timer_wake, wake, "a later timer woke the thread");
+	timer_setup(&timers[2], net, record);
+	mod_timer(&timers[2], wake - 1);
+	cr_assert_eq(net->timer_wake, INT64_MIN,
+		     "an earlier timer did not wake the thread");
+	net_unlock(net);
+	wait_fired(3);
+	cr_assert_eq(fired[0], 2);
+	cr_assert_eq(fired[1], 0);
+	cr_assert_eq(fired[2], 1);
+	cr_assert_geq(fired_at[1], t0 + SEC);
+	cr_assert_geq(fired_at[2], t0 + 2 * SEC);
 }
