@@ -343,7 +343,7 @@ static int inet_listen(struct socket *sock, int backlog)
 			struct inet_sock *inet = inet_sk(sk);
 			unsigned short port = inet->inet_num;
 
-			list_del_init(&inet->bind_node);
+			tcp_put_port(sk);
 			tcp_set_state(sk, TCP_LISTEN);
 			err = tcp_get_port(sk, port);
 			if (err) {
@@ -1235,10 +1235,7 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&tp->out_of_order_queue);
 	tcp_set_state(sk, TCP_CLOSE);
-	if (!list_empty(&tp->conn_node)) {
-		list_del_init(&tp->conn_node);
-		sock_put(sk);
-	}
+	tcp_unhash_conn(sk);
 	inet->inet_daddr = 0;
 	inet->inet_dport = 0;
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))

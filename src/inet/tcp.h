@@ -221,7 +221,9 @@ void tcp_init(void);
 int tcp_get_port(struct sock *sk, unsigned short snum);
 void tcp_unhash(struct sock *sk);
 void tcp_hash_conn(struct sock *sk);
+void tcp_unhash_conn(struct sock *sk);
 void tcp_bind_inherit(struct sock *sk);
+void tcp_put_port(struct sock *sk);
 struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 			uint32_t daddr, uint16_t dport);
 uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,

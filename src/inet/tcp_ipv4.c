@@ -12,34 +12,116 @@
 #include "lib/alloc.h"
 #include "lib/clock.h"
 
-/* Buckets of each table: bound socks by port, connections by 4-tuple
- * (TIME_WAIT ones included, which a busy server has by the thousand). */
-#define TCP_HASH_SIZE 1024
+/*
+ * The tables: bound socks by port, connections by 4-tuple (TIME_WAIT ones
+ * included, which a busy client or server has by the ten thousand).  Each
+ * starts with TCP_HASH_MIN buckets and doubles whenever it holds more
+ * entries than buckets, up to its max, so chains stay short, for one entry
+ * per bucket on average: Linux sizes its tables once, by the host's memory
+ * (here 65 536 bind buckets, one per port, and 262 144 for connections);
+ * a namespace here starts small and grows with its load.  A table never
+ * shrinks.
+ */
+#define TCP_HASH_MIN	  1024
+#define TCP_BIND_HASH_MAX 65536 /* one bucket per port */
+#define TCP_CONN_HASH_MAX (1u << 20)
+
+struct tcp_table;
+
+struct tcp_hash {
+	struct list_head *buckets;
+	unsigned int mask; /* buckets - 1 */
+	unsigned int count, max;
+	/* an entry's hash, to move it when the table grows */
+	uint32_t (*hash)(const struct tcp_table *t,
+			 const struct list_head *node);
+};
 
 struct tcp_table {
-	struct list_head binds[TCP_HASH_SIZE]; /* inet_sock.bind_node */
-	struct list_head conns[TCP_HASH_SIZE]; /* tcp_sock.conn_node */
+	struct tcp_hash binds; /* inet_sock.bind_node */
+	struct tcp_hash conns; /* tcp_sock.conn_node */
 	uint64_t isn_secret[2];
 	struct tcp_fastopen_cache tfo;
 };
 
+static struct list_head *tcp_hash_alloc(unsigned int n)
+{
+	struct list_head *b = obj_alloc_raw(OBJ_OTHER, n * sizeof(*b));
+
+	if (b)
+		for (unsigned int i = 0; i < n; i++)
+			INIT_LIST_HEAD(&b[i]);
+	return b;
+}
+
+/* Twice the buckets; every entry moves, keeping its order among those that
+ * share its new bucket.  Without memory the chains just stay longer. */
+static void tcp_hash_grow(const struct tcp_table *t, struct tcp_hash *h)
+{
+	unsigned int n = (h->mask + 1) * 2;
+	struct list_head *b = tcp_hash_alloc(n);
+
+	if (!b)
+		return;
+	for (unsigned int i = 0; i <= h->mask; i++) {
+		while (!list_empty(&h->buckets[i])) {
+			struct list_head *node = h->buckets[i].next;
+
+			list_move_tail(node, &b[h->hash(t, node) & (n - 1)]);
+		}
+	}
+	obj_free(OBJ_OTHER, h->buckets);
+	h->buckets = b;
+	h->mask = n - 1;
+}
+
+static void tcp_hash_add(const struct tcp_table *t, struct tcp_hash *h,
+			 struct list_head *node, uint32_t hash)
+{
+	list_add_tail(node, &h->buckets[hash & h->mask]);
+	if (++h->count > h->mask + 1 && h->mask + 1 < h->max)
+		tcp_hash_grow(t, h);
+}
+
+static void tcp_hash_del(struct tcp_hash *h, struct list_head *node)
+{
+	list_del_init(node);
+	h->count--;
+}
+
+static uint32_t tcp_bind_hash(const struct tcp_table *t,
+			      const struct list_head *node)
+{
+	(void)t;
+	return list_entry(node, struct inet_sock, bind_node)->inet_num;
+}
+
 static struct list_head *tcp_bind_bucket(struct tcp_table *t,
 					 unsigned short port)
 {
-	return &t->binds[port & (TCP_HASH_SIZE - 1)];
+	return &t->binds.buckets[port & t->binds.mask];
 }
 
-/* The bucket of a connection, by its local and remote address and port
- * (network order). */
-static struct list_head *tcp_conn_bucket(struct tcp_table *t, uint32_t laddr,
-					 uint16_t lport, uint32_t raddr,
-					 uint16_t rport)
+/* A connection's hash, by its local and remote address and port (network
+ * order). */
+static uint32_t tcp_conn_hashfn(const struct tcp_table *t, uint32_t laddr,
+				uint16_t lport, uint32_t raddr, uint16_t rport)
 {
 	uint64_t h = ((uint64_t)laddr << 32 | raddr) ^
 		     ((uint64_t)lport << 16 | rport) ^ t->isn_secret[0];
 
 	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ull;
-	return &t->conns[(h >> 40) & (TCP_HASH_SIZE - 1)];
+	return (uint32_t)(h >> 32);
+}
+
+static uint32_t tcp_conn_hash(const struct tcp_table *t,
+			      const struct list_head *node)
+{
+	const struct inet_sock *inet =
+		&list_entry(node, struct tcp_sock, conn_node)->inet;
+
+	return tcp_conn_hashfn(t, inet->inet_rcv_saddr, inet->inet_sport,
+			       inet->inet_daddr, inet->inet_dport);
 }
 
 static struct tcp_table *tcp_table(struct net *net)
@@ -52,15 +134,30 @@ struct tcp_fastopen_cache *tcp_fastopen_cache(struct net *net)
 	return &tcp_table(net)->tfo;
 }
 
+static void tcp_table_free(struct tcp_table *t)
+{
+	obj_free(OBJ_OTHER, t->binds.buckets);
+	obj_free(OBJ_OTHER, t->conns.buckets);
+	obj_free(OBJ_OTHER, t);
+}
+
 int tcp_net_init(struct net *net)
 {
 	struct tcp_table *t = obj_alloc(OBJ_OTHER, sizeof(*t));
 
 	if (!t)
 		return -ENOMEM;
-	for (int i = 0; i < TCP_HASH_SIZE; i++) {
-		INIT_LIST_HEAD(&t->binds[i]);
-		INIT_LIST_HEAD(&t->conns[i]);
+	t->binds = (struct tcp_hash){ .buckets = tcp_hash_alloc(TCP_HASH_MIN),
+				      .mask = TCP_HASH_MIN - 1,
+				      .max = TCP_BIND_HASH_MAX,
+				      .hash = tcp_bind_hash };
+	t->conns = (struct tcp_hash){ .buckets = tcp_hash_alloc(TCP_HASH_MIN),
+				      .mask = TCP_HASH_MIN - 1,
+				      .max = TCP_CONN_HASH_MAX,
+				      .hash = tcp_conn_hash };
+	if (!t->binds.buckets || !t->conns.buckets) {
+		tcp_table_free(t);
+		return -ENOMEM;
 	}
 	t->isn_secret[0] = ((uint64_t)net_random_u32(net) << 32) |
 			   net_random_u32(net);
@@ -113,7 +210,7 @@ void tcp_reset_children(struct sock *lsk)
 
 void tcp_net_exit(struct net *net)
 {
-	obj_free(OBJ_OTHER, tcp_table(net));
+	tcp_table_free(tcp_table(net));
 }
 
 /* ---- ports --------------------------------------------------------------- */
@@ -182,49 +279,64 @@ int tcp_get_port(struct sock *sk, unsigned short snum)
 		return -EADDRINUSE;
 	}
 	inet_sk(sk)->inet_num = snum;
-	list_add_tail(&inet_sk(sk)->bind_node,
-		      tcp_bind_bucket(tcp_table(net), snum));
+	tcp_bind_inherit(sk);
 	return 0;
 }
 
-/* A listener's child shares its port (Linux's inet_inherit_port()). */
+/* Into the bind table by its inet_num; a listener's child shares the
+ * listener's port (Linux's inet_inherit_port()). */
 void tcp_bind_inherit(struct sock *sk)
 {
-	list_add_tail(&inet_sk(sk)->bind_node,
-		      tcp_bind_bucket(tcp_table(sock_net(sk)),
-				      inet_sk(sk)->inet_num));
+	struct tcp_table *t = tcp_table(sock_net(sk));
+
+	tcp_hash_add(t, &t->binds, &inet_sk(sk)->bind_node,
+		     inet_sk(sk)->inet_num);
+}
+
+/* Off the bind table, if there (Linux's inet_put_port()); inet_num is
+ * left as it was. */
+void tcp_put_port(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (!list_empty(&inet->bind_node))
+		tcp_hash_del(&tcp_table(sock_net(sk))->binds, &inet->bind_node);
+}
+
+/* Off the connection table, if there, dropping the table's reference. */
+void tcp_unhash_conn(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!list_empty(&tp->conn_node)) {
+		tcp_hash_del(&tcp_table(sock_net(sk))->conns, &tp->conn_node);
+		sock_put(sk);
+	}
 }
 
 /* Off every table; the conns table's reference is dropped. */
 void tcp_unhash(struct sock *sk)
 {
-	struct tcp_sock *tp = tcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 
 	tcp_child_unlink(sk);
 	if (!list_empty(&inet->bind_node)) {
-		list_del_init(&inet->bind_node);
+		tcp_put_port(sk);
 		inet->inet_num = 0;
 	}
-	if (!list_empty(&tp->conn_node)) {
-		list_del_init(&tp->conn_node);
-		sock_put(sk);
-	}
+	tcp_unhash_conn(sk);
 }
 
 /* Enter the connection table (holding a reference on the sock). */
 void tcp_hash_conn(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	struct inet_sock *inet = inet_sk(sk);
+	struct tcp_table *t = tcp_table(sock_net(sk));
 
 	if (list_empty(&tp->conn_node)) {
 		sock_hold(sk);
-		list_add_tail(
-			&tp->conn_node,
-			tcp_conn_bucket(tcp_table(sock_net(sk)),
-					inet->inet_rcv_saddr, inet->inet_sport,
-					inet->inet_daddr, inet->inet_dport));
+		tcp_hash_add(t, &t->conns, &tp->conn_node,
+			     tcp_conn_hash(t, &tp->conn_node));
 	}
 }
 
@@ -242,7 +354,10 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 	struct tcp_sock *tp;
 	struct sock *any = NULL;
 
-	list_for_each_entry(tp, tcp_conn_bucket(t, daddr, dport, saddr, sport),
+	list_for_each_entry(tp,
+			    &t->conns.buckets[tcp_conn_hashfn(t, daddr, dport,
+							      saddr, sport) &
+					      t->conns.mask],
 			    conn_node) {
 		inet = &tp->inet;
 		if (inet->inet_sport == dport && inet->inet_dport == sport &&
