@@ -53,6 +53,7 @@ struct sk_buff *skb_copy(const struct sk_buff *skb)
 	n->network_header = skb->network_header;
 	n->transport_header = skb->transport_header;
 	n->pkt_type = skb->pkt_type;
+	n->ip_summed = skb->ip_summed;
 	memcpy(n->cb, skb->cb, sizeof(n->cb));
 	return n;
 }

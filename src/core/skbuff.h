@@ -32,8 +32,9 @@ struct sk_buff {
 	uint16_t protocol;	 /* ethertype, host order */
 	uint16_t network_header; /* offsets from head */
 	uint16_t transport_header;
-	uint8_t pkt_type; /* PACKET_HOST, PACKET_BROADCAST, ... */
-	int64_t tstamp;	  /* a time on the stack's clock */
+	uint8_t pkt_type;  /* PACKET_HOST, PACKET_BROADCAST, ... */
+	uint8_t ip_summed; /* CHECKSUM_* */
+	int64_t tstamp;	   /* a time on the stack's clock */
 	_Alignas(8) char cb[64];
 };
 
@@ -45,6 +46,22 @@ struct sk_buff {
  * sk_buff and skb_shared_info structures; this is the same order). */
 #define SKB_OVERHEAD	576u
 #define SKB_TRUESIZE(n) ((unsigned int)(n) + SKB_OVERHEAD)
+
+/*
+ * skb->ip_summed, with Linux's names.  CHECKSUM_NONE: the transport
+ * checksum is in the packet, or, for a packet received, still to be
+ * verified.  CHECKSUM_PARTIAL: left for the device to fill in; only
+ * loopback is given such packets (ip_csum_ph()), and its receiver takes
+ * them as verified, as Linux's lo (NETIF_F_HW_CSUM) does: the packet never
+ * left this stack.  Whatever comes from another device is verified.
+ */
+#define CHECKSUM_NONE	 0
+#define CHECKSUM_PARTIAL 3
+
+static inline bool skb_csum_unnecessary(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_PARTIAL;
+}
 
 struct sk_buff_head {
 	struct list_head list;

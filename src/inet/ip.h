@@ -11,6 +11,8 @@
 #include "core/netdevice.h"
 #include "inet/inet_sock.h"
 #include "inet/route.h"
+#include "wire/ipv4.h"
+#include "wire/wire.h"
 
 /* What ip_rcv() learned of a packet, kept in skb->cb (Linux's IPCB). */
 struct inet_skb_parm {
@@ -52,6 +54,25 @@ struct ip_tx {
 	bool df;      /* set DF on what fits */
 	bool no_frag; /* refuse what does not fit (IP_PMTUDISC_DO) */
 };
+
+/*
+ * The pseudo-header a TCP or UDP packet of @len bytes (transport header
+ * included) sent by @rt computes its checksum with: @ph, or NULL when the
+ * packet stays on this host by loopback and goes whole (not fragmented),
+ * and is then marked CHECKSUM_PARTIAL for its receiver not to verify, as
+ * Linux's TCP and UDP leave the sum to lo, which never computes it.
+ */
+static inline const struct wire_pseudo *ip_csum_ph(struct sk_buff *skb,
+						   const struct rtable *rt,
+						   const struct wire_pseudo *ph,
+						   size_t len)
+{
+	if (rt->type != RTN_LOCAL || !(rt->dev->flags & IFF_LOOPBACK) ||
+	    len + IPV4_HLEN > rt->dev->mtu)
+		return ph;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	return NULL;
+}
 
 /*
  * Push an IPv4 header on @skb (its data is the transport header) and send

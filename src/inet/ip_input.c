@@ -118,6 +118,9 @@ static void ip_rcv(struct sk_buff *skb, struct net_device *dev)
 		kfree_skb_reason(net, skb, ip_parse_reason(err));
 		return;
 	}
+	/* Only loopback is trusted with a checksum left undone. */
+	if (!(dev->flags & IFF_LOOPBACK))
+		skb->ip_summed = CHECKSUM_NONE;
 	skb_reset_network_header(skb);
 	skb_trim(skb, h.tot_len);
 	*IPCB(skb) = (struct inet_skb_parm){

@@ -1169,7 +1169,8 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	struct sock *sk;
 	int err;
 
-	err = tcp_parse(skb->data, skb->len, &ph, &th);
+	err = tcp_parse(skb->data, skb->len,
+			skb_csum_unnecessary(skb) ? NULL : &ph, &th);
 	if (err && err != WIRE_ERR_OPTION) {
 		kfree_skb_reason(net, skb,
 				 err == WIRE_ERR_CHECKSUM ?

@@ -274,7 +274,8 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 	p = skb_put(skb, (unsigned int)len);
 	if (len)
 		memcpy(p, data, len);
-	tcp_emit(&th, &ph, p, len, skb_push(skb, (unsigned int)hlen), hlen);
+	tcp_emit(&th, ip_csum_ph(skb, &rt, &ph, hlen + len), p, len,
+		 skb_push(skb, (unsigned int)hlen), hlen);
 	skb_reset_transport_header(skb);
 	tp->segs_out++;
 	return ip_send_skb(net, skb, &tx, &rt);
@@ -652,7 +653,8 @@ void tcp_v4_send_stateless(struct net *net, struct sk_buff *skb,
 	if (!seg)
 		return;
 	skb_reserve(seg, MAX_HEADER + hlen);
-	tcp_emit(out, &ph, NULL, 0, skb_push(seg, (unsigned int)hlen), hlen);
+	tcp_emit(out, ip_csum_ph(seg, &rt, &ph, hlen), NULL, 0,
+		 skb_push(seg, (unsigned int)hlen), hlen);
 	ip_send_skb(net, seg, &tx, &rt);
 }
 

@@ -217,7 +217,8 @@ static void udp_rcv(struct net *net, struct sk_buff *skb)
 	struct sock *sk;
 	int err;
 
-	err = udp_parse(skb->data, skb->len, &ph, &uh);
+	err = udp_parse(skb->data, skb->len,
+			skb_csum_unnecessary(skb) ? NULL : &ph, &uh);
 	if (err) {
 		kfree_skb_reason(net, skb,
 				 err == WIRE_ERR_CHECKSUM ?
@@ -381,7 +382,8 @@ static int udp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t len)
 	ph.saddr = ntohl(tx.saddr);
 	ph.daddr = ntohl(tx.daddr);
 	payload = skb->data;
-	udp_emit(&uh, &ph, payload, len, skb_push(skb, UDP_HLEN), UDP_HLEN);
+	udp_emit(&uh, ip_csum_ph(skb, &rt, &ph, UDP_HLEN + len), payload, len,
+		 skb_push(skb, UDP_HLEN), UDP_HLEN);
 	skb_reset_transport_header(skb);
 	err = ip_send_skb(net, skb, &tx, &rt);
 	if (!err)
