@@ -3,6 +3,8 @@
  */
 #include "core/skbuff.h"
 
+#include <stdatomic.h>
+
 #include "lib/alloc.h"
 
 struct sk_buff *alloc_skb(size_t size)
@@ -18,16 +20,44 @@ struct sk_buff *alloc_skb(size_t size)
 	skb->data = skb->head;
 	skb->end = skb->head + size;
 	skb->truesize = SKB_TRUESIZE(size);
+	skb->dataref = 1;
 	return skb;
 }
 
 void kfree_skb(struct sk_buff *skb)
 {
+	struct sk_buff *owner;
+
 	if (!skb)
 		return;
 	if (skb->destructor)
 		skb->destructor(skb);
-	obj_free(OBJ_SKB, skb);
+	owner = skb->shared;
+	if (owner) {
+		obj_free(OBJ_SKB, skb);
+		skb = owner;
+	}
+	/* The buffer goes with its last user. */
+	if (atomic_fetch_sub(&skb->dataref, 1) == 1)
+		obj_free(OBJ_SKB, skb);
+}
+
+struct sk_buff *skb_clone(struct sk_buff *skb)
+{
+	struct sk_buff *owner = skb->shared ? skb->shared : skb;
+	struct sk_buff *n = obj_alloc(OBJ_SKB, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	INIT_LIST_HEAD(&n->list);
+	n->head = skb->head;
+	n->data = skb->data;
+	n->len = skb->len;
+	n->end = skb->data + skb->len;
+	n->truesize = skb->truesize;
+	n->shared = owner;
+	atomic_fetch_add(&owner->dataref, 1);
+	return n;
 }
 
 void skb_queue_purge(struct sk_buff_head *q)

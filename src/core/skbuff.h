@@ -5,6 +5,10 @@
  * in a single linear buffer, plus a control block (cb) that the owning
  * protocol interprets.  The rule everything rests on: an skb passed to a
  * function is consumed by it, whatever happens.
+ *
+ * The buffer is allocated with the skb that owns it; a clone (skb_clone())
+ * is an sk_buff of its own pointing into another's buffer, which lives
+ * until the owner and every clone are freed (Linux's dataref).
  */
 #ifndef USNET_CORE_SKBUFF_H
 #define USNET_CORE_SKBUFF_H
@@ -32,9 +36,11 @@ struct sk_buff {
 	uint16_t protocol;	 /* ethertype, host order */
 	uint16_t network_header; /* offsets from head */
 	uint16_t transport_header;
-	uint8_t pkt_type;  /* PACKET_HOST, PACKET_BROADCAST, ... */
-	uint8_t ip_summed; /* CHECKSUM_* */
-	int64_t tstamp;	   /* a time on the stack's clock */
+	uint8_t pkt_type;	      /* PACKET_HOST, PACKET_BROADCAST, ... */
+	uint8_t ip_summed;	      /* CHECKSUM_* */
+	int64_t tstamp;		      /* a time on the stack's clock */
+	struct sk_buff *shared;	      /* a clone: the owner of its buffer */
+	_Atomic unsigned int dataref; /* the owner: skbs using its buffer */
 	_Alignas(8) char cb[64];
 };
 
@@ -137,6 +143,24 @@ static inline unsigned char *skb_transport_header(const struct sk_buff *skb)
 /* A private copy of @skb (data and headers, not the owner); NULL on
  * failure. */
 struct sk_buff *skb_copy(const struct sk_buff *skb);
+
+/*
+ * A new skb sharing @skb's buffer (Linux's skb_clone()): the same data,
+ * len and headroom, no tailroom, no owner, a zeroed control block; NULL on
+ * failure.  Neither may write the data while the other lives; the clone
+ * may push headers into the headroom only while @skb has no other clone
+ * (skb_cloned() false before the call), and @skb must not use its
+ * headroom meanwhile.
+ */
+struct sk_buff *skb_clone(struct sk_buff *skb);
+
+/* Whether another skb uses @skb's buffer (Linux's skb_cloned()). */
+static inline bool skb_cloned(const struct sk_buff *skb)
+{
+	const struct sk_buff *owner = skb->shared ? skb->shared : skb;
+
+	return owner->dataref > 1;
+}
 
 static inline void skb_pull(struct sk_buff *skb, unsigned int n)
 {

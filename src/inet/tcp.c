@@ -413,11 +413,27 @@ static bool tcp_memory_free(const struct sock *sk)
  * buffer each nor go out as tiny segments. */
 #define TCP_SKB_MIN 2048
 
+/* A segment of the write queue, for @size bytes, with room in front for
+ * the headers, so that a copy of it sent by loopback can be a clone
+ * (tcp_send_segment()), as Linux's tcp_stream_alloc_skb() reserves
+ * MAX_TCP_HEADER.  The headroom is not charged: the socket pays for its
+ * data as before. */
+static struct sk_buff *tcp_stream_alloc_skb(size_t size)
+{
+	struct sk_buff *skb = alloc_skb(MAX_HEADER + size);
+
+	if (skb) {
+		skb_reserve(skb, MAX_HEADER);
+		skb->truesize = SKB_TRUESIZE(size);
+	}
+	return skb;
+}
+
 static struct sk_buff *tcp_grow_tail(struct sock *sk, struct sk_buff *skb,
 				     unsigned int mss, size_t want)
 {
 	size_t size = max_t(size_t, 2 * (size_t)skb->len, skb->len + want);
-	struct sk_buff *nskb = alloc_skb(min_t(size_t, size, mss));
+	struct sk_buff *nskb = tcp_stream_alloc_skb(min_t(size_t, size, mss));
 
 	if (!nskb)
 		return skb; /* no room: the caller starts a new segment */
@@ -523,9 +539,9 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 				    (sk->sk_shutdown & SEND_SHUTDOWN))
 					goto out;
 			}
-			skb = alloc_skb(min_t(size_t, mss,
-					      max_t(size_t, size - copied,
-						    TCP_SKB_MIN)));
+			skb = tcp_stream_alloc_skb(min_t(
+				size_t, mss,
+				max_t(size_t, size - copied, TCP_SKB_MIN)));
 			if (!skb) {
 				err = -ENOBUFS;
 				goto out;

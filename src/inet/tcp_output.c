@@ -185,11 +185,43 @@ static void tcp_sack_blocks(const struct tcp_sock *tp, struct tcp_options *opt,
 }
 
 /*
+ * The skb that carries @len bytes of @data (of the queued @src, if not
+ * NULL) after @hlen bytes of TCP header by @rt: on loopback a clone of
+ * @src, its data by reference, as Linux's tcp_transmit_skb() clones (the
+ * headers go in @src's headroom, unused while the clone lives); else, or
+ * when an earlier clone of @src is still about (on the peer's receive
+ * queue), a copy.  Either way the receiver is charged as for the copy.
+ */
+static struct sk_buff *tcp_segment_skb(struct sk_buff *src, const void *data,
+				       size_t len, size_t hlen,
+				       const struct rtable *rt)
+{
+	struct sk_buff *skb = NULL;
+
+	if (src && (rt->dev->flags & IFF_LOOPBACK) && !skb_cloned(src) &&
+	    skb_headroom(src) >= MAX_HEADER) {
+		skb = skb_clone(src);
+		if (skb)
+			skb->truesize = SKB_TRUESIZE(MAX_HEADER + hlen + len);
+	}
+	if (!skb) {
+		skb = alloc_skb(MAX_HEADER + hlen + len);
+		if (!skb)
+			return NULL;
+		skb_reserve(skb, MAX_HEADER + hlen);
+		if (len)
+			memcpy(skb_put(skb, (unsigned int)len), data, len);
+	}
+	return skb;
+}
+
+/*
  * Send one segment: header from the sock's state and @flags, @len bytes of
- * @data at sequence @seq.  Consumes nothing; returns 0 or -errno.
+ * @data at sequence @seq (all of the queued @src, or NULL).  Consumes
+ * nothing; returns 0 or -errno.
  */
 static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
-			    const void *data, size_t len)
+			    const void *data, size_t len, struct sk_buff *src)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -267,13 +299,10 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 	if (err)
 		return err;
 	hlen = TCP_HLEN + tcp_options_size(&th.opt);
-	skb = alloc_skb(MAX_HEADER + hlen + len);
+	skb = tcp_segment_skb(src, data, len, hlen, &rt);
 	if (!skb)
 		return -ENOBUFS;
-	skb_reserve(skb, MAX_HEADER + hlen);
-	p = skb_put(skb, (unsigned int)len);
-	if (len)
-		memcpy(p, data, len);
+	p = skb->data;
 	tcp_emit(&th, ip_csum_ph(skb, &rt, &ph, hlen + len), p, len,
 		 skb_push(skb, (unsigned int)hlen), hlen);
 	skb_reset_transport_header(skb);
@@ -291,7 +320,7 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	/* Everything but the first SYN carries an ACK. */
 	if (sk->sk_state != TCP_SYN_SENT)
 		flags |= TCPHDR_ACK;
-	return tcp_send_segment(sk, cb->seq, flags, skb->data, skb->len);
+	return tcp_send_segment(sk, cb->seq, flags, skb->data, skb->len, skb);
 }
 
 void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
@@ -498,7 +527,7 @@ void tcp_send_probe(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tcp_send_segment(sk, tp->snd_una - 1, TCPHDR_ACK, NULL, 0);
+	tcp_send_segment(sk, tp->snd_una - 1, TCPHDR_ACK, NULL, 0, NULL);
 }
 
 void tcp_send_ack(struct sock *sk)
@@ -507,7 +536,7 @@ void tcp_send_ack(struct sock *sk)
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
-	tcp_send_segment(sk, tp->snd_nxt, TCPHDR_ACK, NULL, 0);
+	tcp_send_segment(sk, tp->snd_nxt, TCPHDR_ACK, NULL, 0, NULL);
 }
 
 /* ACK every second full segment at once, the rest after a short delay
@@ -627,7 +656,7 @@ void tcp_send_fin(struct sock *sk)
 void tcp_send_active_reset(struct sock *sk)
 {
 	tcp_send_segment(sk, tcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, NULL,
-			 0);
+			 0, NULL);
 }
 
 /* Send @out in answer to @skb, with no sock behind it (a RST, a SYN
