@@ -4,10 +4,13 @@
  * Each block carries a small header with its size, so that byte totals
  * stay exact; counters are atomics because any thread may allocate.
  *
- * Blocks of stream-skb size are made one fixed size and kept in a small
- * cache when freed: a 64 KiB buffer filled by a writer thread and freed by
- * the reader makes glibc hand the pages back and fault them in again, and
- * that cost five times the copy itself (docs/PERFORMANCE.md).
+ * Blocks of stream-skb size are made one fixed size and kept in a cache
+ * when freed: a 64 KiB buffer filled by a writer thread and freed by the
+ * reader makes glibc hand the pages back and fault them in again, and
+ * that cost five times the copy itself (docs/PERFORMANCE.md).  The cache
+ * holds what a TCP connection on loopback keeps in flight at its buffers'
+ * ceiling: a 4 MiB send buffer (tcp_wmem[2]) is 64 segments of 64 KiB,
+ * and the reader holds others; it keeps at most 9 MiB.
  */
 #include "lib/alloc.h"
 
@@ -27,7 +30,7 @@ struct obj_hdr {
 
 #define BIG_MIN	  (16u * 1024)
 #define BIG_CAP	  (72u * 1024)
-#define BIG_CACHE 16
+#define BIG_CACHE 128
 #define HDR_BIG	  ((size_t)1 << 63)
 
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
