@@ -418,7 +418,7 @@ static bool tcp_memory_free(const struct sock *sk)
  * (tcp_send_segment()), as Linux's tcp_stream_alloc_skb() reserves
  * MAX_TCP_HEADER.  The headroom is not charged: the socket pays for its
  * data as before. */
-static struct sk_buff *tcp_stream_alloc_skb(size_t size)
+struct sk_buff *tcp_stream_alloc_skb(size_t size)
 {
 	struct sk_buff *skb = alloc_skb(MAX_HEADER + size);
 

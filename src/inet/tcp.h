@@ -373,6 +373,9 @@ __poll_t tcp_urg_poll(const struct sock *sk, int *target);
 
 /* tcp.c */
 void tcp_write_queue_purge(struct sock *sk);
+/* A new skb for @size bytes of the write queue, with headroom for the
+ * headers (so that tcp_send_segment() may send it by reference). */
+struct sk_buff *tcp_stream_alloc_skb(size_t size);
 /* The reader takes @n bytes of @skb, the head of the receive queue,
  * freeing it once all is taken. */
 void tcp_rcv_consume(struct sock *sk, struct sk_buff *skb, uint32_t n);

@@ -378,7 +378,7 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len)
 {
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb;
 	uint32_t rest = skb->len - len;
-	struct sk_buff *tail = alloc_skb(rest);
+	struct sk_buff *tail = tcp_stream_alloc_skb(rest);
 
 	if (!tail)
 		return -ENOBUFS;
