@@ -233,6 +233,17 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	tcp_offer_options(sk);
 	tcp_set_state(sk, TCP_SYN_SENT);
 	tcp_hash_conn(sk);
+	/* TCP_FASTOPEN_CONNECT with a cookie for the destination: the SYN
+	 * goes with the first write, carrying its data (Linux's
+	 * tcp_fastopen_defer_connect()). */
+	if (tp->fastopen_connect && !tp->tfo_data) {
+		struct tcp_options opt = { 0 };
+
+		if (tcp_fastopen_cookie_get(net, daddr, &opt)) {
+			tp->defer_connect = true;
+			return 0;
+		}
+	}
 	err = tcp_connect(sk, tp->tfo_data, tp->tfo_len);
 	if (err < 0) {
 		tcp_set_state(sk, TCP_CLOSE);
@@ -290,6 +301,10 @@ static int inet_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 			goto out;
 		sock->state = SS_CONNECTING;
 		err = -EINPROGRESS;
+		if (tcp_sk(sk)->defer_connect) {
+			err = 0; /* connected, as far as the caller knows */
+			goto out;
+		}
 		break;
 	}
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
@@ -476,6 +491,24 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		copied = syn;
 	}
 	lock_sock(sk);
+	if (tp->defer_connect) {
+		/* the deferred SYN, with what it can take of the data */
+		int n;
+
+		tp->defer_connect = false;
+		n = tcp_connect(sk, &msg->msg_iter, size);
+		if (n < 0) {
+			tcp_set_state(sk, TCP_CLOSE);
+			tcp_unhash(sk);
+			err = n;
+			goto out_err;
+		}
+		copied = (size_t)n;
+		if (sk->sk_state == TCP_SYN_SENT && !timeo) {
+			release_sock(sk);
+			return n ? n : -EINPROGRESS;
+		}
+	}
 	/* Linux's sk_stream_wait_connect(): only a connection on its way
 	 * is waited for; anything else is EPIPE. */
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
@@ -805,6 +838,10 @@ static __poll_t tcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* A deferred Fast Open connect is writable: the write sends the
+	 * SYN (Linux's tcp_poll()). */
+	if (state == TCP_SYN_SENT && tcp_sk(sk)->defer_connect)
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (sk->sk_err)
 		mask |= EPOLLERR;
 out:
@@ -1245,6 +1282,7 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	tp->snd_wnd = 0;
 	tp->srtt = 0;
 	tp->rto = TCP_TIMEOUT_INIT;
+	tp->defer_connect = false;
 	tp->syn_data_acked = false;
 	tp->tfo_syn = false;
 	memset(&tp->tfo, 0, sizeof(tp->tfo));

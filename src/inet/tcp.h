@@ -139,6 +139,7 @@ struct tcp_sock {
 	/* TCP Fast Open (tcp_fastopen.c): a client's SYN carries the
 	 * option; what SYN data was acked; a server's SYN-ACK cookie */
 	bool fastopen_connect;	   /* TCP_FASTOPEN_CONNECT */
+	bool defer_connect;	   /* its SYN waits for the first write */
 	bool tfo_syn;		   /* our SYN carries the option */
 	bool syn_data_acked;	   /* TCPI_OPT_SYN_DATA */
 	bool accept_queued;	   /* a child queued for accept() */
