@@ -1002,7 +1002,7 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 	info->tcpi_snd_mss = tp->mss_cache;
 	info->tcpi_rcv_mss = tp->rx_opt_mss ? tp->rx_opt_mss : tp->mss_cache;
 	info->tcpi_rtt = (uint32_t)(tp->srtt / 1000);
-	info->tcpi_rttvar = (uint32_t)(tp->rttvar / 1000);
+	info->tcpi_rttvar = (uint32_t)(tp->mdev / 4 / 1000);
 	info->tcpi_snd_cwnd = tp->snd_cwnd;
 	info->tcpi_snd_ssthresh = tp->snd_ssthresh;
 	info->tcpi_snd_wscale = tp->snd_wscale;

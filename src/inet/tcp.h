@@ -109,10 +109,13 @@ struct tcp_sock {
 	const struct tcp_congestion_ops *ca_ops;
 	uint64_t ca_priv[8]; /* the algorithm's state */
 
-	/* RTT and RTO (RFC 6298) */
-	int64_t srtt, rttvar, rto; /* ns */
-	int retransmits;	   /* of the current segment */
-	int64_t retrans_stamp;	   /* first retransmission (timeout) */
+	/* RTT and RTO (RFC 6298 as Linux's tcp_rtt_estimator() does it):
+	 * mdev is 4 x the mean deviation; rttvar its largest over the last
+	 * window of data (rtt_seq), never below TCP_RTO_MIN */
+	int64_t srtt, mdev, mdev_max, rttvar, rto; /* ns */
+	uint32_t rtt_seq;
+	int retransmits;       /* of the current segment */
+	int64_t retrans_stamp; /* first retransmission (timeout) */
 
 	/* timers */
 	struct timer_list retransmit_timer;

@@ -13,23 +13,55 @@
 
 /* ---- RTT and congestion --------------------------------------------------- */
 
-/* RFC 6298 2.2-2.3, with Linux's 200 ms minimum. */
+/*
+ * RFC 6298 2.2-2.3 as Linux's tcp_rtt_estimator() and tcp_set_rto() do
+ * it: RTO = SRTT + RTTVAR term, where the 200 ms minimum bounds the
+ * variance term (the largest 4 x mean deviation seen over a window of
+ * data, decaying once a window), not the RTO.  A sample below SRTT
+ * counts for an eighth of its weight in the deviation, so that a falling
+ * RTT does not raise the RTO.
+ */
 static void tcp_rtt_sample(struct tcp_sock *tp, int64_t rtt)
 {
 	if (rtt <= 0)
 		rtt = 1;
 	if (!tp->srtt) {
 		tp->srtt = rtt;
-		tp->rttvar = rtt / 2;
+		tp->mdev = 2 * rtt; /* RTO = 3 RTT */
+		tp->rttvar = max_t(int64_t, tp->mdev, TCP_RTO_MIN);
+		tp->mdev_max = tp->rttvar;
+		tp->rtt_seq = tp->snd_nxt;
 	} else {
-		int64_t d = tp->srtt - rtt;
+		int64_t err = rtt - tp->srtt;
 
-		tp->rttvar = (3 * tp->rttvar + (d < 0 ? -d : d)) / 4;
-		tp->srtt = (7 * tp->srtt + rtt) / 8;
+		tp->srtt += err / 8;
+		if (err < 0) {
+			err = -err - tp->mdev / 4;
+			if (err > 0)
+				err /= 8;
+		} else {
+			err -= tp->mdev / 4;
+		}
+		tp->mdev += err;
+		if (tp->mdev > tp->mdev_max) {
+			tp->mdev_max = tp->mdev;
+			if (tp->mdev_max > tp->rttvar)
+				tp->rttvar = tp->mdev_max;
+		}
+		/* Once a window: the variance term decays towards the
+		 * largest deviation of that window. */
+		if (after(tp->snd_una, tp->rtt_seq)) {
+			if (tp->mdev_max < tp->rttvar)
+				tp->rttvar -= (tp->rttvar - tp->mdev_max) / 4;
+			tp->rtt_seq = tp->snd_nxt;
+			tp->mdev_max = TCP_RTO_MIN;
+		}
 	}
-	tp->rto = tp->srtt + 4 * tp->rttvar;
-	if (tp->rto < TCP_RTO_MIN)
-		tp->rto = TCP_RTO_MIN;
+	if (tp->srtt < 1)
+		tp->srtt = 1;
+	/* Linux keeps SRTT in microseconds: a sample below one counts as
+	 * none in the RTO. */
+	tp->rto = tp->srtt / NSEC_PER_USEC * NSEC_PER_USEC + tp->rttvar;
 	if (tp->rto > TCP_RTO_MAX)
 		tp->rto = TCP_RTO_MAX;
 }
@@ -314,9 +346,9 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	 * no sample. */
 	if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts && th->opt.tsecr)
 		rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) * NSEC_PER_MSEC;
+	tp->snd_una = ack;
 	if (rtt)
 		tcp_rtt_sample(tp, rtt);
-	tp->snd_una = ack;
 	tp->dupacks = 0;
 	tp->retransmits = 0;
 	tp->retrans_stamp = 0;
@@ -582,12 +614,26 @@ static void tcp_store_ts_recent(struct tcp_sock *tp,
 	}
 }
 
+/* Our SYN (or SYN-ACK) is acknowledged: off the queue, its RTT sampled
+ * (Karn: not if retransmitted), the timer stopped. */
+static void tcp_ack_syn(struct sock *sk, uint32_t ack)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t rtt;
+	uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt);
+
+	tp->snd_una = ack;
+	if (segs && rtt)
+		tcp_rtt_sample(tp, rtt);
+	tp->retransmits = 0;
+	del_timer(&tp->retransmit_timer);
+}
+
 /* RFC 9293 3.10.7.3: SYN-SENT. */
 static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			    const struct tcp_hdr_info *th)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	int64_t rtt;
 
 	if (th->flags & TCPHDR_ACK) {
 		if (!after(th->ack_seq, tp->iss) ||
@@ -613,11 +659,7 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	if (th->flags & TCPHDR_ACK) {
 		tp->snd_wnd = th->window; /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
-		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
-			tcp_rtt_sample(tp, rtt);
-		tp->snd_una = th->ack_seq;
-		tp->retransmits = 0;
-		del_timer(&tp->retransmit_timer);
+		tcp_ack_syn(sk, th->ack_seq);
 		tcp_set_state(sk, TCP_ESTABLISHED);
 		tcp_send_ack(sk);
 		sk->sk_state_change(sk);
@@ -668,7 +710,6 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct net *net = sock_net(sk);
-	int64_t rtt;
 	uint32_t seq = th->seq, len = skb->len;
 	uint32_t seglen = len + !!(th->flags & TCPHDR_FIN);
 
@@ -729,11 +770,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = th->ack_seq;
-		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt) && rtt)
-			tcp_rtt_sample(tp, rtt);
-		tp->snd_una = th->ack_seq;
-		tp->retransmits = 0;
-		del_timer(&tp->retransmit_timer);
+		tcp_ack_syn(sk, th->ack_seq);
 		if (tp->parent && tcp_sk(tp->parent)->defer_accept && !len &&
 		    !(th->flags & TCPHDR_FIN)) {
 			/* TCP_DEFER_ACCEPT: accept() gets it with its first

@@ -110,9 +110,6 @@ WIRE_TEST(timers, rto_minimum_on_the_variance_as_linux)
 	static const int64_t at[] = { 10 + 210 };
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: RTO = max(SRTT + 4 RTTVAR, 200 ms) "
-		      "(tcp_input.c tcp_rtt_sample()); Linux's is SRTT + "
-		      "max(RTTVAR term, 200 ms), 210 ms after a 10 ms RTT");
 	open_with_rtt(&c, MS(10));
 	wire_send_pattern(c.fd, 1, 100, 0);
 	wire_out(&c, "P.", 1, 1, .len = 100);
