@@ -910,7 +910,7 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_MAXSEG:
 		/* 0 resets; else TCP_MIN_MSS (88) .. MAX_TCP_WINDOW. */
-		if (val && (val < 88 || val > 32767))
+		if (val && (val < TCP_MIN_MSS || val > 32767))
 			err = -EINVAL;
 		else
 			tp->user_mss = (unsigned int)val;

@@ -23,6 +23,7 @@
 #define TCP_TIMEWAIT_LEN    (60 * NSEC_PER_SEC)
 #define TCP_FIN_TIMEOUT_MAX 120 /* s, TCP_LINGER2's ceiling */
 #define TCP_QUICK_ACKS	    16	/* Linux's TCP_MAX_QUICKACKS */
+#define TCP_MIN_MSS	    88	/* the least MSS Linux takes */
 #define TCP_SYNACK_RETRIES  5
 #define TCP_RETRIES2	    15
 #define TCP_INIT_CWND	    10
@@ -121,8 +122,11 @@ struct tcp_sock {
 	struct timer_list retransmit_timer;
 	struct timer_list delack_timer;
 	struct timer_list keepalive_timer; /* also TIME_WAIT */
-	bool ack_pending;
-	unsigned int pending_acks;
+	bool ack_pending; /* data or a FIN came that is not ACKed yet */
+	bool ack_now;	  /* ... and its ACK is not to wait */
+	/* the peer's segment size as we see it (Linux's icsk_ack.rcv_mss):
+	 * more than that unacknowledged is ACKed at once */
+	uint32_t rcv_mss, last_seg_size;
 
 	/* options */
 	bool nodelay, cork;
@@ -205,7 +209,7 @@ void tcp_done(struct sock *sk);
 int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcp_write_xmit(struct sock *sk, bool push);
 void tcp_send_ack(struct sock *sk);
-void tcp_send_delayed_ack(struct sock *sk);
+void tcp_ack_snd_check(struct sock *sk);
 int tcp_connect(struct sock *sk);
 void tcp_send_synack(struct sock *sk);
 void tcp_send_fin(struct sock *sk);

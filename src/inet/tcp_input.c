@@ -416,8 +416,36 @@ static void tcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 
 static void tcp_fin(struct sock *sk);
 
-/* Queue the data of @skb (its data is the payload, seq..end_seq). */
-static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
+/* The peer's segment size, from what arrives in order (Linux's
+ * tcp_measure_rcv_mss()): a larger segment raises it; a smaller one lowers
+ * it only when two in a row have the same size and look full (at least
+ * 536 bytes, or 88 without PSH, URG or FIN: a sender with a small MSS). */
+static void tcp_measure_rcv_mss(struct tcp_sock *tp,
+				const struct tcp_hdr_info *th, uint32_t len)
+{
+	uint32_t lss = tp->last_seg_size;
+	uint32_t hlen = TCP_HLEN + (tp->tstamp_ok ? TCP_TS_OPT_LEN : 0);
+
+	tp->last_seg_size = 0;
+	if (len >= tp->rcv_mss) {
+		tp->rcv_mss = len;
+		return;
+	}
+	len += th->hdr_len;
+	if (len >= TCP_MSS_DEFAULT + TCP_HLEN ||
+	    (len >= TCP_MIN_MSS + TCP_HLEN &&
+	     !(th->flags & (TCPHDR_PSH | TCPHDR_URG | TCPHDR_FIN)))) {
+		len -= hlen;
+		tp->last_seg_size = len;
+		if (len == lss)
+			tp->rcv_mss = len;
+	}
+}
+
+/* Queue the data of @skb (its data is the payload, seq..end_seq), and
+ * say whether and how soon it is to be ACKed (tcp_ack_snd_check()). */
+static void tcp_data_queue(struct sock *sk, struct sk_buff *skb,
+			   const struct tcp_hdr_info *th)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -432,10 +460,9 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			   cb->end_seq == tp->rcv_nxt;
 
 		kfree_skb(skb);
+		tp->ack_pending = tp->ack_now = true;
 		if (fin)
 			tcp_fin(sk);
-		else
-			tcp_send_ack(sk);
 		return;
 	}
 	/* The window we announced is a promise (RFC 9293 3.8.6.2.2): data
@@ -458,31 +485,37 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		/* No room: drop and let the peer retransmit. */
 		kfree_skb_reason(sock_net(sk), skb,
 				 SKB_DROP_REASON_SOCKET_RCVBUFF);
-		tcp_send_ack(sk);
+		tp->ack_pending = tp->ack_now = true;
 		return;
 	}
 	skb_set_owner_r(skb, sk);
 	tp->bytes_received += skb->len;
+	tp->ack_pending = true;
 	if (!after(cb->seq, tp->rcv_nxt)) {
+		bool gap = !skb_queue_empty(&tp->out_of_order_queue), fin;
+
+		tcp_measure_rcv_mss(tp, th, skb->len);
 		cb->consumed = tp->rcv_nxt - cb->seq;
 		tp->rcv_nxt = cb->seq + skb->len;
 		skb_queue_tail(&sk->sk_receive_queue, skb);
+		fin = (cb->flags & TCPHDR_FIN) || tcp_ofo_queue(sk);
+		/* RFC 5681 4.2: the segment that fills the last gap is
+		 * ACKed at once (Linux's ICSK_ACK_NOW), as one that fills
+		 * part of it (out of order data stays). */
+		if (gap && skb_queue_empty(&tp->out_of_order_queue))
+			tp->ack_now = true;
 		/* Its own FIN, or one that came early, all before it here:
 		 * one ACK for data and FIN. */
-		if ((cb->flags & TCPHDR_FIN) || tcp_ofo_queue(sk)) {
+		if (fin) {
 			tcp_fin(sk); /* ACKs it, and wakes the reader */
 			return;
 		}
-		if (skb_queue_empty(&tp->out_of_order_queue))
-			tcp_send_delayed_ack(sk);
-		else
-			tcp_send_ack(sk);
 		sk->sk_data_ready(sk);
 	} else {
-		/* A hole before it: keep it, and say where we are. */
+		/* A hole before it: keep it, and say where we are (at once:
+		 * the out-of-order queue is not empty). */
 		tp->sack_recent = cb->seq;
 		tcp_ofo_insert(sk, skb);
-		tcp_send_ack(sk);
 	}
 }
 
@@ -823,7 +856,8 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		 * out-of-order queue, until the data before it came. */
 		TCP_SKB_CB(data)->flags = th->flags & TCPHDR_FIN;
 		skb = NULL;
-		tcp_data_queue(sk, data);
+		tcp_data_queue(sk, data, th);
+		tcp_ack_snd_check(sk);
 		return;
 	}
 	/* eighth: the FIN; in CLOSE-WAIT, CLOSING and LAST-ACK it is a

@@ -272,8 +272,17 @@ void tcp_set_state(struct sock *sk, int state)
 	 * tcp_init_transfer()): its first segments are acknowledged at once,
 	 * so that a request or a slow-start burst does not wait for the
 	 * delayed-ACK timer. */
-	if (state == TCP_ESTABLISHED && sk->sk_state != TCP_ESTABLISHED)
-		tcp_sk(sk)->quick_acks = TCP_QUICK_ACKS;
+	if (state == TCP_ESTABLISHED && sk->sk_state != TCP_ESTABLISHED) {
+		struct tcp_sock *tp = tcp_sk(sk);
+
+		tp->quick_acks = TCP_QUICK_ACKS;
+		/* Linux's tcp_initialize_rcv_mss(): a guess at the peer's
+		 * segment size, rather low than high, until data comes. */
+		tp->rcv_mss = min_t(uint32_t, tp->mss_cache,
+				    min_t(uint32_t, tp->rcv_wnd / 2,
+					  TCP_MSS_DEFAULT));
+		tp->rcv_mss = max_t(uint32_t, tp->rcv_mss, TCP_MIN_MSS);
+	}
 	sk->sk_state = (unsigned char)state;
 }
 

@@ -173,8 +173,12 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 		    !skb_queue_empty(&tp->out_of_order_queue) &&
 		    tp->mss_cache > len)
 			tcp_sack_blocks(tp, &th.opt, tp->mss_cache - len);
+		/* Each ACK of new data spends a quick ACK (Linux's
+		 * tcp_dec_quickack_mode()). */
+		if (tp->ack_pending && tp->quick_acks)
+			tp->quick_acks--;
 		tp->ack_pending = false;
-		tp->pending_acks = 0;
+		tp->ack_now = false;
 		del_timer(&tp->delack_timer);
 	}
 	err = ip_route_output(net, inet->inet_daddr, inet->inet_saddr,
@@ -395,21 +399,34 @@ void tcp_send_ack(struct sock *sk)
 	tcp_send_segment(sk, tp->snd_nxt, TCPHDR_ACK, NULL, 0);
 }
 
-/* ACK every second full segment at once, the rest after a short delay
- * (RFC 1122 4.2.3.2, RFC 5681 4.2). */
-void tcp_send_delayed_ack(struct sock *sk)
+/*
+ * The ACK that is due (ack_pending), if a segment sent since did not carry
+ * it: at once when more than one of the peer's full segments is
+ * unacknowledged (RFC 1122 4.2.3.2, RFC 5681 4.2: at least every second
+ * full-sized segment; small ones do not count as full), in quick-ACK mode,
+ * when data is out of order or something asked for it (ack_now);
+ * otherwise after the delayed-ACK timer, 40 ms after the first segment it
+ * waits for (Linux's __tcp_ack_snd_check()).
+ */
+void tcp_ack_snd_check(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns();
 
-	tp->ack_pending = true;
-	if (++tp->pending_acks >= 2 || (tp->quick_acks && !tp->pingpong)) {
-		if (tp->quick_acks)
-			tp->quick_acks--;
+	if (!tp->ack_pending)
+		return;
+	if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss || tp->ack_now ||
+	    (tp->quick_acks && !tp->pingpong) ||
+	    !skb_queue_empty(&tp->out_of_order_queue) ||
+	    /* the timer would run within a quarter of its delay: not
+	     * worth waiting for (Linux's tcp_send_delayed_ack()) */
+	    (timer_pending(&tp->delack_timer) &&
+	     tp->delack_timer.expires <= now + TCP_DELACK_MIN / 4)) {
 		tcp_send_ack(sk);
 		return;
 	}
 	if (!timer_pending(&tp->delack_timer))
-		mod_timer(&tp->delack_timer, clock_now_ns() + TCP_DELACK_MIN);
+		mod_timer(&tp->delack_timer, now + TCP_DELACK_MIN);
 }
 
 /* Queue a control segment (SYN, SYN-ACK, FIN) taking one sequence number. */
