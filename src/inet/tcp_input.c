@@ -530,19 +530,22 @@ static void tcp_fin(struct sock *sk)
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
 		tcp_set_state(sk, TCP_CLOSE_WAIT);
+		/* ACKed at once, on data if some goes now */
+		tp->ack_pending = tp->ack_now = true;
 		break;
 	case TCP_FIN_WAIT1:
 		/* Our FIN not acked yet: simultaneous close. */
 		tcp_set_state(sk, TCP_CLOSING);
+		tcp_send_ack(sk);
 		break;
 	case TCP_FIN_WAIT2:
 		tcp_send_ack(sk);
 		tcp_time_wait(sk);
 		return;
 	default:
+		tcp_send_ack(sk);
 		break;
 	}
-	tcp_send_ack(sk);
 	sk->sk_state_change(sk);
 	sk->sk_data_ready(sk);
 }
@@ -824,10 +827,6 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	}
 	if (tp->defer_pending && (len || (th->flags & TCPHDR_FIN)))
 		tcp_child_established(sk);
-	/* The window may have opened, or Nagle's hold ended (Linux's
-	 * tcp_data_snd_check()). */
-	if (tp->send_head)
-		tcp_write_xmit(sk, true);
 	if (tp->snd_una == tp->write_seq &&
 	    (sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_CLOSING ||
 	     sk->sk_state == TCP_LAST_ACK)) {
@@ -857,20 +856,24 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		TCP_SKB_CB(data)->flags = th->flags & TCPHDR_FIN;
 		skb = NULL;
 		tcp_data_queue(sk, data, th);
-		tcp_ack_snd_check(sk);
-		return;
-	}
-	/* eighth: the FIN; in CLOSE-WAIT, CLOSING and LAST-ACK it is a
-	 * retransmission, answered with an ACK */
-	if (th->flags & TCPHDR_FIN) {
+	} else if (th->flags & TCPHDR_FIN) {
+		/* eighth: the FIN; in CLOSE-WAIT, CLOSING and LAST-ACK it
+		 * is a retransmission, answered with an ACK */
 		if (seq + len == tp->rcv_nxt &&
 		    (sk->sk_state == TCP_ESTABLISHED ||
 		     sk->sk_state == TCP_FIN_WAIT1 ||
 		     sk->sk_state == TCP_FIN_WAIT2))
 			tcp_fin(sk);
 		else
-			tcp_send_ack(sk);
+			tp->ack_pending = tp->ack_now = true;
 	}
+	/* The window may have opened, or Nagle's hold ended: what goes now
+	 * carries the ACK of what came (RFC 9293 3.10.7.4, seventh); an ACK
+	 * still due goes after (Linux's tcp_data_snd_check(), then
+	 * tcp_ack_snd_check()). */
+	if (tp->send_head)
+		tcp_write_xmit(sk, true);
+	tcp_ack_snd_check(sk);
 drop:
 	kfree_skb(skb);
 }

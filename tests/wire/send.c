@@ -276,12 +276,6 @@ WIRE_TEST(send, ack_piggybacked_on_data)
 {
 	struct wire_conn c;
 
-	wire_skip_bug(
-		"usnet bug: the data freed by an incoming segment is "
-		"sent before that segment's data is queued (tcp_input.c "
-		"tcp_rcv_state_process() calls tcp_write_xmit() after "
-		"the ACK field), so it carries the old ACK and a pure ACK "
-		"follows");
 	wire_passive_open(&c, 80);
 	wire_send_pattern(c.fd, 1, 10, 0);
 	wire_out(&c, "P.", 1, 1, .len = 10);
