@@ -416,6 +416,25 @@ static struct sk_buff *tcp_grow_tail(struct sock *sk, struct sk_buff *skb,
 	return nskb;
 }
 
+/*
+ * PSH on the last segment of what the application wrote (Linux's
+ * tcp_mark_push(), as tcp_push() uses it; RFC 9293 3.9.1.2 leaves it to
+ * the implementation): on @skb, or (NULL) on the last queued segment if it
+ * is not sent yet.
+ */
+static void tcp_mark_push(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!skb) {
+		if (!tp->send_head)
+			return;
+		skb = skb_peek_tail(&sk->sk_write_queue);
+	}
+	TCP_SKB_CB(skb)->flags |= TCPHDR_PSH;
+	tp->pushed_seq = tp->write_seq;
+}
+
 static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -456,6 +475,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		    !skb_tailroom(skb)) {
 			/* A new segment, when the send buffer has room. */
 			while (!tcp_memory_free(sk)) {
+				if (copied)
+					tcp_mark_push(sk, NULL);
 				tcp_write_xmit(sk, true);
 				err = -EAGAIN;
 				if (!timeo)
@@ -489,16 +510,29 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		if (room > skb_tailroom(skb))
 			room = skb_tailroom(skb);
 		chunk = size - copied < room ? size - copied : room;
+		/* The write goes on where a previous one ended: its PSH
+		 * moves to the end of this one. */
+		if (!copied)
+			TCP_SKB_CB(skb)->flags &= (uint8_t)~TCPHDR_PSH;
 		copy_from_iter(skb_put(skb, (unsigned int)chunk), chunk,
 			       &msg->msg_iter);
 		TCP_SKB_CB(skb)->end_seq += (uint32_t)chunk;
 		tp->write_seq += (uint32_t)chunk;
 		copied += chunk;
-		if (skb->len >= mss)
+		if (skb->len >= mss) {
+			/* Linux's forced_push(); and the end of the write,
+			 * marked before it goes */
+			if (after(tp->write_seq,
+				  tp->pushed_seq + (tp->max_window >> 1)) ||
+			    (copied == size && !(flags & MSG_MORE)))
+				tcp_mark_push(sk, skb);
 			tcp_write_xmit(sk, false);
+		}
 	}
 	err = 0;
 out:
+	if (copied && !(flags & MSG_MORE))
+		tcp_mark_push(sk, NULL);
 	tcp_write_xmit(sk, !(flags & MSG_MORE));
 	if (copied) {
 		release_sock(sk);
@@ -1153,7 +1187,7 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		inet->inet_saddr = inet->inet_rcv_saddr = 0;
 	sk->sk_shutdown = 0;
-	tp->snd_wnd = 0;
+	tp->snd_wnd = tp->max_window = 0;
 	tp->srtt = 0;
 	tp->rto = TCP_TIMEOUT_INIT;
 	tp->snd_cwnd = TCP_INIT_CWND;

@@ -82,6 +82,8 @@ struct tcp_sock {
 	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, iss;
 	uint32_t write_seq;	   /* end of the data queued to send */
 	uint32_t snd_sml;	   /* end of the last small segment sent */
+	uint32_t pushed_seq;	   /* end of the data last marked PSH */
+	uint32_t max_window;	   /* the largest window the peer offered */
 	struct sk_buff *send_head; /* first unsent skb of the write
 					 * queue (NULL: all sent) */
 	uint32_t mss_cache;	   /* what we send */
@@ -176,6 +178,15 @@ struct tcp_congestion_ops {
 static inline struct tcp_sock *tcp_sk(const struct sock *sk)
 {
 	return (struct tcp_sock *)sk;
+}
+
+/* The peer's window, in bytes, and the largest it offered (Linux's
+ * max_window, which sizes the forced PSH). */
+static inline void tcp_set_snd_wnd(struct tcp_sock *tp, uint32_t wnd)
+{
+	tp->snd_wnd = wnd;
+	if (wnd > tp->max_window)
+		tp->max_window = wnd;
 }
 
 extern struct proto tcp_prot;

@@ -323,7 +323,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	if (before(tp->snd_wl1, seq) ||
 	    (tp->snd_wl1 == seq && !before(ack, tp->snd_wl2))) {
 		win_update = wnd != tp->snd_wnd;
-		tp->snd_wnd = wnd;
+		tcp_set_snd_wnd(tp, wnd);
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = ack;
 	}
@@ -693,7 +693,7 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	tcp_syn_options(tp, &th->opt, true);
 	tp->snd_wl1 = th->seq;
 	if (th->flags & TCPHDR_ACK) {
-		tp->snd_wnd = th->window; /* never scaled in a SYN */
+		tcp_set_snd_wnd(tp, th->window); /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
 		tcp_ack_syn(sk, th->ack_seq);
 		tcp_set_state(sk, TCP_ESTABLISHED);
@@ -803,7 +803,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 			goto drop;
 		}
 		tcp_set_state(sk, TCP_ESTABLISHED);
-		tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
+		tcp_set_snd_wnd(tp, (uint32_t)th->window << tp->snd_wscale);
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = th->ack_seq;
 		tcp_ack_syn(sk, th->ack_seq);
@@ -1022,8 +1022,9 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	if (!sk)
 		return NULL;
 	tp = tcp_sk(sk);
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = th->ack_seq;
-	tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml =
+		tp->pushed_seq = th->ack_seq;
+	tcp_set_snd_wnd(tp, (uint32_t)th->window << tp->snd_wscale);
 	tp->snd_wl2 = th->ack_seq;
 	tcp_select_window(sk);
 	tcp_set_state(sk, TCP_ESTABLISHED);
@@ -1061,7 +1062,7 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 			    th->seq, &th->opt);
 	if (!sk)
 		return;
-	tcp_sk(sk)->snd_wnd = th->window;
+	tcp_set_snd_wnd(tcp_sk(sk), th->window);
 	tcp_set_state(sk, TCP_SYN_RECV);
 	/* The child shares the listener's port: in the bind table, and in
 	 * the connection table by its 4-tuple. */

@@ -272,7 +272,8 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len)
 	*ncb = *cb;
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
-	cb->flags &= (uint8_t)~TCPHDR_FIN;
+	/* FIN and PSH stay on the last part */
+	cb->flags &= (uint8_t) ~(TCPHDR_FIN | TCPHDR_PSH);
 	skb_trim(skb, len);
 	skb_append(skb, tail, &sk->sk_write_queue);
 	return 0;
@@ -454,7 +455,8 @@ int tcp_connect(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int err;
 
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml =
+		tp->pushed_seq = tp->iss;
 	tp->rcv_wnd = 0;
 	tcp_select_window(sk);
 	err = tcp_queue_control(sk, TCPHDR_SYN);
@@ -468,7 +470,8 @@ void tcp_send_synack(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml =
+		tp->pushed_seq = tp->iss;
 	tcp_select_window(sk);
 	if (tcp_queue_control(sk, TCPHDR_SYN | TCPHDR_ACK) == 0)
 		tcp_write_xmit(sk, true);

@@ -270,10 +270,6 @@ WIRE_TEST(established, psh_on_last_segment_of_write)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: no segment carries PSH (tcp_output.c "
-		      "sends the control block's flags, where only SYN and "
-		      "FIN are set); until it does, wire.c does not compare "
-		      "PSH (wire_psh_exact)");
 	wire_passive_open(&c, 80);
 	wire_send_pattern(c.fd, 1, 100, 0);
 	wire_out(&c, "P.", 1, 1, .len = 100);
