@@ -235,6 +235,7 @@ uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_win_from_space(const struct sock *sk, int space);
 void tcp_init_xmit_timers(struct sock *sk);
 void tcp_send_probe(struct sock *sk);
+bool tcp_write_wakeup(struct sock *sk);
 /* RFC 6675 SetPipe(): segments in flight, by the scoreboard. */
 uint32_t tcp_pipe(const struct sock *sk);
 /* Retransmit what is marked lost while the pipe is below cwnd. */

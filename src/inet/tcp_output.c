@@ -16,9 +16,21 @@
 #include "inet/tcp.h"
 #include "lib/clock.h"
 
+/* The segment size to send: the MSS, but no more than half the largest
+ * window the peer offered (all of it when that is below 536 bytes), so
+ * that a small window still takes whole segments (Linux's
+ * tcp_bound_to_half_wnd()). */
 unsigned int tcp_current_mss(struct sock *sk)
 {
-	return tcp_sk(sk)->mss_cache;
+	const struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t cutoff = tp->max_window > TCP_MSS_DEFAULT ?
+				  tp->max_window / 2 :
+				  tp->max_window;
+	uint32_t least = 68 - TCP_HLEN - (tp->tstamp_ok ? TCP_TS_OPT_LEN : 0);
+
+	if (cutoff && tp->mss_cache > cutoff)
+		return cutoff > least ? cutoff : least;
+	return tp->mss_cache;
 }
 
 /* How much the peer may still send (Linux's tcp_receive_window()). */
@@ -243,7 +255,7 @@ static bool tcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
 
 	/* Only the last segment can still grow; one the window cut short
 	 * goes (Linux applies Nagle to the tail of the queue only). */
-	if (skb->len >= tp->mss_cache ||
+	if (skb->len >= tcp_current_mss((struct sock *)sk) ||
 	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
 	    skb != skb_peek_tail(&sk->sk_write_queue))
 		return false;
@@ -321,16 +333,30 @@ void tcp_xmit_retransmit_queue(struct sock *sk)
 	}
 }
 
+/* @skb went out for the first time. */
+static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->snd_nxt = TCP_SKB_CB(skb)->end_seq;
+	if (skb->len < tcp_current_mss(sk))
+		tp->snd_sml = TCP_SKB_CB(skb)->end_seq;
+	tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
+	if (!timer_pending(&tp->retransmit_timer))
+		tcp_reset_xmit_timer(sk);
+}
+
 void tcp_write_xmit(struct sock *sk, bool push)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tcp_current_mss(sk);
 	struct sk_buff *skb;
 
 	/* Whether the window limits the sender, for the algorithm's growth
 	 * (Linux's tcp_cwnd_validate()): it does when data waits for it or
 	 * half of it is out. */
 	tp->cwnd_limited = 2 * (tp->snd_nxt - tp->snd_una) >=
-			   tp->snd_cwnd * tp->mss_cache;
+			   tp->snd_cwnd * mss;
 
 	/* In recovery the scoreboard says what is in flight (RFC 6675
 	 * NextSeg() rule 2: new data while the pipe has room). */
@@ -339,47 +365,64 @@ void tcp_write_xmit(struct sock *sk, bool push)
 	while ((skb = tp->send_head) != NULL) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 		uint32_t in_flight = tp->ca_state != TCP_CA_OPEN ?
-					     pipe * tp->mss_cache :
+					     pipe * mss :
 					     tp->snd_nxt - tp->snd_una;
-		uint32_t cwnd = tp->snd_cwnd * tp->mss_cache;
+		uint32_t cwnd = tp->snd_cwnd * mss;
 
 		if (in_flight && in_flight + skb->len > cwnd) {
 			tp->cwnd_limited = true;
 			break;
 		}
-		/* The receive window; a zero window is probed by the
-		 * retransmission timer. */
-		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) && in_flight)
-			break;
-		/* A closed window: nothing goes out but the probes of the
-		 * retransmission timer (RFC 9293 3.8.6.1). */
-		if (!after(tp->snd_una + tp->snd_wnd, cb->seq) &&
-		    cb->end_seq != cb->seq && !(cb->flags & TCPHDR_SYN)) {
-			if (!timer_pending(&tp->retransmit_timer))
+		/* The peer's window takes the segment whole, or it waits
+		 * (RFC 9293 3.8.6.2.1, the sender's silly window avoidance;
+		 * Linux's tcp_snd_wnd_test()): for an ACK, or with nothing
+		 * in flight for the persist timer, which then sends what
+		 * fits or probes a closed window (tcp_write_wakeup()). */
+		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) &&
+		    !(cb->flags & TCPHDR_SYN)) {
+			if (tp->snd_nxt == tp->snd_una &&
+			    !timer_pending(&tp->retransmit_timer))
 				tcp_reset_xmit_timer(sk);
 			break;
 		}
-		/* What the window takes of a larger segment goes out alone
-		 * (Linux's tcp_mss_split_point()); the peer would drop the
-		 * rest for want of buffer. */
-		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) &&
-		    after(tp->snd_una + tp->snd_wnd, cb->seq) &&
-		    tp->snd_una + tp->snd_wnd - cb->seq < skb->len &&
-		    tcp_fragment(sk, skb, tp->snd_una + tp->snd_wnd - cb->seq))
-			break;
 		if (tcp_nagle_holds(sk, skb, push))
 			break;
 		cb->sent = clock_now_ns();
 		if (tcp_transmit_skb(sk, skb, true))
 			break;
-		tp->snd_nxt = cb->end_seq;
-		if (skb->len < tp->mss_cache)
-			tp->snd_sml = cb->end_seq;
 		pipe++;
-		tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
-		if (!timer_pending(&tp->retransmit_timer))
-			tcp_reset_xmit_timer(sk);
+		tcp_event_new_data_sent(sk, skb);
 	}
+}
+
+/* The persist timer, nothing in flight and data waiting (Linux's
+ * tcp_write_wakeup()): what of the next segment the peer's window takes
+ * goes, pushed; a closed window is probed.  Whether data went. */
+bool tcp_write_wakeup(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb = tp->send_head;
+	uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+	struct tcp_skb_cb *cb;
+	uint32_t seg;
+
+	if (!skb || !before(TCP_SKB_CB(skb)->seq, wnd_end)) {
+		tcp_send_probe(sk);
+		return false;
+	}
+	cb = TCP_SKB_CB(skb);
+	seg = min_t(uint32_t, wnd_end - cb->seq, tcp_current_mss(sk));
+	if (seg < cb->end_seq - cb->seq && seg <= skb->len &&
+	    tcp_fragment(sk, skb, seg))
+		return false;
+	cb->flags |= TCPHDR_PSH;
+	if (before(tp->pushed_seq, cb->end_seq))
+		tp->pushed_seq = cb->end_seq;
+	cb->sent = clock_now_ns();
+	if (tcp_transmit_skb(sk, skb, true))
+		return false;
+	tcp_event_new_data_sent(sk, skb);
+	return true;
 }
 
 /* A zero-window probe (Linux's tcp_xmit_probe_skb()): an ACK one below

@@ -41,11 +41,11 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	if (!skb)
 		return;
 	if (tp->snd_una == tp->snd_nxt) {
-		/* Nothing in flight: the peer's window is closed and data
-		 * waits.  Probe it, backing off as a retransmission would. */
-		if (tp->send_head && !tp->snd_wnd &&
-		    sk->sk_state != TCP_SYN_SENT) {
-			tcp_send_probe(sk);
+		/* Nothing in flight: data waits for the peer's window (the
+		 * persist timer).  What fits goes; a closed window is
+		 * probed, backing off as a retransmission would. */
+		if (tp->send_head && sk->sk_state != TCP_SYN_SENT &&
+		    !tcp_write_wakeup(sk)) {
 			tp->rto = min_t(int64_t, tp->rto * 2, TCP_RTO_MAX);
 			tcp_reset_xmit_timer(sk);
 		}

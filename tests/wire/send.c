@@ -253,9 +253,6 @@ WIRE_TEST(send, sender_sws_waits_for_usable_window)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: with nothing in flight a segment is "
-		      "cut to any usable window at once (tcp_output.c "
-		      "tcp_write_xmit(), the tcp_fragment() split)");
 	wire_passive_open(&c, 80);
 	wire_send_pattern(c.fd, 1, 1000, 0);
 	wire_out(&c, "P.", 1, 1, .len = 1000);
