@@ -498,13 +498,13 @@ int tcp_connect(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int err;
 
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml =
-		tp->pushed_seq = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tp->rcv_wnd = 0;
 	tcp_select_window(sk);
 	err = tcp_queue_control(sk, TCPHDR_SYN);
 	if (err)
 		return err;
+	tp->pushed_seq = tp->write_seq;
 	tcp_write_xmit(sk, true);
 	return 0;
 }
@@ -513,11 +513,12 @@ void tcp_send_synack(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml =
-		tp->pushed_seq = tp->iss;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tcp_select_window(sk);
-	if (tcp_queue_control(sk, TCPHDR_SYN | TCPHDR_ACK) == 0)
-		tcp_write_xmit(sk, true);
+	if (tcp_queue_control(sk, TCPHDR_SYN | TCPHDR_ACK))
+		return;
+	tp->pushed_seq = tp->write_seq;
+	tcp_write_xmit(sk, true);
 }
 
 /* A FIN after the queued data (on the last unsent segment if any). */
