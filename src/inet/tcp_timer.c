@@ -30,6 +30,23 @@ static void tcp_write_err(struct sock *sk)
 	tcp_reset(sk, sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT);
 }
 
+/* The next timeout, but not past TCP_USER_TIMEOUT counted from the first
+ * retransmission: the connection ends when it runs out, not at the next
+ * backed-off timeout (Linux's tcp_clamp_rto_to_user_timeout()). */
+static int64_t tcp_clamp_rto_to_user_timeout(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	int64_t left;
+
+	if (!tp->user_timeout || !tp->retrans_stamp)
+		return tp->rto;
+	left = (int64_t)tp->user_timeout * NSEC_PER_MSEC -
+	       (clock_now_ns() - tp->retrans_stamp);
+	if (left <= 0)
+		return NSEC_PER_MSEC; /* due: at once, a jiffy on */
+	return left < tp->rto ? left : tp->rto;
+}
+
 static void tcp_retransmit_timer(struct timer_list *t)
 {
 	struct tcp_sock *tp =
@@ -73,7 +90,8 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	tcp_retransmit_skb(sk, skb);
 	tp->retransmits++;
 	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
-	tcp_reset_xmit_timer(sk);
+	mod_timer(&tp->retransmit_timer,
+		  clock_now_ns() + tcp_clamp_rto_to_user_timeout(sk));
 }
 
 static void tcp_delack_timer(struct timer_list *t)
