@@ -738,6 +738,35 @@ static void tcp_fin_acked(struct sock *sk)
 }
 
 /*
+ * TIME-WAIT (RFC 9293 3.10.7.4, as Linux's tcp_timewait_state_process()):
+ * only a bare ACK or a RST exactly at RCV.NXT is in the window.  The RST
+ * ends TIME-WAIT (RFC 1337's assassination, which Linux allows by
+ * default); the ACK restarts it, unanswered, so that two ends in
+ * TIME-WAIT do not ACK each other's ACKs.  Anything else (the peer's FIN
+ * again, data, an old duplicate) gets an ACK and, if it carries an ACK,
+ * restarts it; a RST elsewhere is ignored.
+ */
+static void tcp_timewait_process(struct sock *sk, const struct tcp_hdr_info *th,
+				 uint32_t seglen)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool rst = th->flags & TCPHDR_RST;
+	bool in_window = th->seq == tp->rcv_nxt &&
+			 (rst || (!seglen && !(th->flags & TCPHDR_SYN)));
+
+	if (rst) {
+		if (in_window)
+			tcp_done(sk);
+		return;
+	}
+	if (in_window || (th->flags & TCPHDR_ACK))
+		mod_timer(&tp->keepalive_timer,
+			  clock_now_ns() + TCP_TIMEWAIT_LEN);
+	if (!in_window)
+		tcp_send_ack(sk);
+}
+
+/*
  * RFC 9293 3.10.7.4: every state past SYN-SENT.  @skb's data is the
  * payload.  Consumes @skb.
  */
@@ -750,16 +779,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	uint32_t seglen = len + !!(th->flags & TCPHDR_FIN);
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
-		/* A retransmitted FIN is acknowledged again, TIME_WAIT
-		 * restarted; a RST ends it; anything else gets an ACK. */
-		if (th->flags & TCPHDR_RST) {
-			tcp_done(sk);
-		} else {
-			if (th->flags & TCPHDR_FIN)
-				mod_timer(&tp->keepalive_timer,
-					  clock_now_ns() + TCP_TIMEWAIT_LEN);
-			tcp_send_ack(sk);
-		}
+		tcp_timewait_process(sk, th, seglen);
 		goto drop;
 	}
 	/* RFC 7323 5.3: PAWS before the sequence number; a RST is taken
