@@ -32,6 +32,7 @@
 #define TCP_CA_NAME_MAX	    16
 #define TCP_TS_OPT_LEN	    12 /* NOP, NOP, timestamps */
 #define TCP_PAWS_24DAYS	    (24LL * 86400 * NSEC_PER_SEC)
+#define TCP_OOW_RATELIMIT   (500 * NSEC_PER_MSEC) /* tcp_invalid_ratelimit */
 
 /* The MSS a device's MTU allows: headers off, and never a datagram over
  * 65535 bytes (loopback: 65495, as Linux announces). */
@@ -97,6 +98,8 @@ struct tcp_sock {
 	int64_t ts_recent_stamp; /* when it was stored (PAWS, 5.5) */
 	uint32_t ts_offset;	 /* added to our ms clock (5.4) */
 	uint32_t sack_recent;	 /* seq of the latest out-of-order arrival */
+	int64_t last_oow_ack;	 /* when an ACK last answered a segment
+				  * out of the window (RFC 5961 7) */
 
 	/* receive side */
 	uint32_t rcv_nxt, rcv_wnd, rcv_wup, irs;

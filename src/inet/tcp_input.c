@@ -302,6 +302,27 @@ static void tcp_recovery_ack(struct sock *sk, uint32_t ack, uint32_t segs,
 	tcp_xmit_retransmit_queue(sk);
 }
 
+/*
+ * An ACK for a segment that is not acceptable, or a challenge ACK (RFC
+ * 5961 3.2, 4.2, 5.2): at most one per tcp_invalid_ratelimit (500 ms) on
+ * a connection (RFC 5961 7, Linux's __tcp_oow_rate_limited()), unless
+ * the segment brought data (@data; Linux's tcp_oow_rate_limited(): a
+ * loop of ACKs carries none).
+ */
+static void tcp_send_oow_ack(struct sock *sk, bool data)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns();
+
+	if (!data) {
+		if (tp->last_oow_ack &&
+		    now - tp->last_oow_ack < TCP_OOW_RATELIMIT)
+			return;
+		tp->last_oow_ack = now;
+	}
+	tcp_send_ack(sk);
+}
+
 /* The ACK field (RFC 9293 3.10.7.4, fifth); false to drop the segment. */
 static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		    uint32_t seq, size_t len)
@@ -314,7 +335,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	int64_t rtt;
 
 	if (after(ack, tp->snd_nxt)) {
-		tcp_send_ack(sk); /* acks what we never sent */
+		tcp_send_oow_ack(sk, false); /* acks what we never sent */
 		return false;
 	}
 	if (before(ack, tp->snd_una))
@@ -763,7 +784,7 @@ static void tcp_timewait_process(struct sock *sk, const struct tcp_hdr_info *th,
 		mod_timer(&tp->keepalive_timer,
 			  clock_now_ns() + TCP_TIMEWAIT_LEN);
 	if (!in_window)
-		tcp_send_ack(sk);
+		tcp_send_oow_ack(sk, seglen && !(th->flags & TCPHDR_SYN));
 }
 
 /*
@@ -777,6 +798,8 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	struct net *net = sock_net(sk);
 	uint32_t seq = th->seq, len = skb->len;
 	uint32_t seglen = len + !!(th->flags & TCPHDR_FIN);
+	/* what an ACK loop would not carry (Linux's tcp_oow_rate_limited()) */
+	bool has_data = seglen && !(th->flags & TCPHDR_SYN);
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
 		tcp_timewait_process(sk, th, seglen);
@@ -786,20 +809,20 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	 * anyway (as Linux's tcp_validate_incoming()). */
 	if (tcp_paws_reject(tp, th) && !(th->flags & TCPHDR_RST)) {
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_TCP_RFC7323_PAWS);
-		tcp_send_ack(sk);
+		tcp_send_oow_ack(sk, has_data);
 		return;
 	}
 	/* first: the sequence number */
 	if (!tcp_sequence_ok(tp, seq, seglen)) {
 		if (!(th->flags & TCPHDR_RST))
-			tcp_send_ack(sk);
+			tcp_send_oow_ack(sk, has_data);
 		goto drop;
 	}
 	tcp_store_ts_recent(tp, th);
 	/* second: RST (RFC 5961 3.2: only the exact one resets) */
 	if (th->flags & TCPHDR_RST) {
 		if (seq != tp->rcv_nxt) {
-			tcp_send_ack(sk); /* challenge ACK */
+			tcp_send_oow_ack(sk, false); /* challenge ACK */
 			goto drop;
 		}
 		tcp_reset(sk, sk->sk_state == TCP_SYN_RECV && !tp->parent ?
@@ -810,7 +833,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	}
 	/* fourth: a SYN in the window (RFC 5961 4.2: challenge ACK) */
 	if (th->flags & TCPHDR_SYN) {
-		tcp_send_ack(sk);
+		tcp_send_oow_ack(sk, false);
 		goto drop;
 	}
 	/* fifth: the ACK field */

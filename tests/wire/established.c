@@ -233,9 +233,6 @@ WIRE_TEST(established, challenge_acks_rate_limited)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: challenge ACKs and ACKs for "
-		      "out-of-window segments are not rate-limited (Linux: "
-		      "one per 500 ms, tcp_invalid_ratelimit)");
 	wire_passive_open(&c, 80);
 	wire_in(&c, "R", 2, 0);
 	wire_out(&c, ".", 1, 1);
