@@ -884,11 +884,13 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		struct sk_buff *data = skb;
 
 		if (sk->sk_state != TCP_ESTABLISHED &&
-		    (sk->sk_shutdown & RCV_SHUTDOWN)) {
-			/* Data after close (no reader): Linux resets
-			 * (TCPAbortOnData). */
-			tcp_send_active_reset(sk);
-			tcp_done(sk);
+		    (sk->sk_shutdown & RCV_SHUTDOWN) &&
+		    after(seq + len, tp->rcv_nxt)) {
+			/* New data after close (no reader): RFC 1122
+			 * 4.2.2.13, a reset, and as Linux (TCPAbortOnData)
+			 * the one for a segment of no connection. */
+			tcp_reset(sk, ECONNRESET);
+			tcp_v4_send_reset(net, skb, th);
 			goto drop;
 		}
 		TCP_SKB_CB(data)->seq = seq;

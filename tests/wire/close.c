@@ -251,10 +251,6 @@ WIRE_TEST(close, data_after_close_gets_rst)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: data for a closed socket in FIN-WAIT "
-		      "gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> "
-		      "(tcp_input.c, tcp_send_active_reset()); Linux sends "
-		      "<SEQ=SEG.ACK><CTL=RST>");
 	wire_passive_open(&c, 80);
 	cr_assert_eq(usnet_close(c.fd), 0);
 	c.fd = -1;
