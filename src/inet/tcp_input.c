@@ -302,25 +302,26 @@ static void tcp_recovery_ack(struct sock *sk, uint32_t ack, uint32_t segs,
 	tcp_xmit_retransmit_queue(sk);
 }
 
-/*
- * An ACK for a segment that is not acceptable, or a challenge ACK (RFC
- * 5961 3.2, 4.2, 5.2): at most one per tcp_invalid_ratelimit (500 ms) on
- * a connection (RFC 5961 7, Linux's __tcp_oow_rate_limited()), unless
- * the segment brought data (@data; Linux's tcp_oow_rate_limited(): a
- * loop of ACKs carries none).
- */
-static void tcp_send_oow_ack(struct sock *sk, bool data)
+/* Answers to segments that are not acceptable go at most once per
+ * tcp_invalid_ratelimit (500 ms) on a connection (RFC 5961 7, Linux's
+ * __tcp_oow_rate_limited()): true when this one must not. */
+static bool tcp_oow_rate_limited(struct tcp_sock *tp)
 {
-	struct tcp_sock *tp = tcp_sk(sk);
 	int64_t now = clock_now_ns();
 
-	if (!data) {
-		if (tp->last_oow_ack &&
-		    now - tp->last_oow_ack < TCP_OOW_RATELIMIT)
-			return;
-		tp->last_oow_ack = now;
-	}
-	tcp_send_ack(sk);
+	if (tp->last_oow_ack && now - tp->last_oow_ack < TCP_OOW_RATELIMIT)
+		return true;
+	tp->last_oow_ack = now;
+	return false;
+}
+
+/* An ACK for a segment that is not acceptable, or a challenge ACK (RFC
+ * 5961 3.2, 4.2, 5.2), rate-limited unless the segment brought data
+ * (@data; Linux's tcp_oow_rate_limited(): a loop of ACKs carries none). */
+static void tcp_send_oow_ack(struct sock *sk, bool data)
+{
+	if (data || !tcp_oow_rate_limited(tcp_sk(sk)))
+		tcp_send_ack(sk);
 }
 
 /* The ACK field (RFC 9293 3.10.7.4, fifth); false to drop the segment. */
@@ -803,6 +804,18 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
 		tcp_timewait_process(sk, th, seglen);
+		goto drop;
+	}
+	/* The peer's SYN again, in SYN-RECEIVED: our SYN-ACK was lost, and
+	 * goes again (Linux's tcp_check_req(), inet_rtx_syn_ack()), as
+	 * often as the rate limit of answers lets it. */
+	if (sk->sk_state == TCP_SYN_RECV && seq == tp->irs &&
+	    (th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+		    TCPHDR_SYN) {
+		if (!tcp_oow_rate_limited(tp)) {
+			tcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
+			tcp_reset_xmit_timer(sk);
+		}
 		goto drop;
 	}
 	/* RFC 7323 5.3: PAWS before the sequence number; a RST is taken

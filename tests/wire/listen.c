@@ -135,10 +135,6 @@ WIRE_TEST(listen, dup_syn_resends_synack)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: a retransmitted SYN in SYN-RECEIVED is "
-		      "answered with a bare ACK <SEQ=ISS+1> (tcp_input.c "
-		      "tcp_rcv_state_process(), first check), not the "
-		      "SYN-ACK Linux resends");
 	wire_listen(&c, 80, 16);
 	wire_syn(&c);
 	wire_advance(MS(200));
