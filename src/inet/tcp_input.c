@@ -825,6 +825,17 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		tcp_send_oow_ack(sk, has_data);
 		return;
 	}
+	/* After a simultaneous open the peer's SYN-ACK (its SYN again, with
+	 * the ACK of ours) completes the handshake: let through, and
+	 * ACKed as the duplicate it also is (Linux's tcp_validate_incoming(),
+	 * the exception to RFC 5961 4.2). */
+	if (sk->sk_state == TCP_SYN_RECV && !tp->parent &&
+	    (th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)) ==
+		    (TCPHDR_SYN | TCPHDR_ACK) &&
+	    !len && seq + 1 == tp->rcv_nxt && th->ack_seq == tp->snd_nxt) {
+		tp->ack_pending = tp->ack_now = true;
+		goto ack;
+	}
 	/* first: the sequence number */
 	if (!tcp_sequence_ok(tp, seq, seglen)) {
 		if (!(th->flags & TCPHDR_RST))
@@ -850,6 +861,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 	/* fifth: the ACK field */
+ack:
 	if (!(th->flags & TCPHDR_ACK))
 		goto drop;
 	if (sk->sk_state == TCP_SYN_RECV) {

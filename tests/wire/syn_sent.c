@@ -201,10 +201,6 @@ WIRE_TEST(syn_sent, simultaneous_open_synacks_cross)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: in SYN-RECEIVED after a simultaneous open "
-		      "the peer's SYN-ACK fails the sequence check and is "
-		      "dropped (tcp_input.c tcp_rcv_state_process()): the "
-		      "connection stays SYN-RECEIVED until another ACK");
 	simultaneous_open(&c);
 	wire_in(&c, "S.", 0, 1, .opts = "mss 1460");
 	wire_out(&c, ".", 1, 1);
