@@ -144,7 +144,7 @@ struct tcp_sock {
 	int window_clamp;
 	int fastopen_qlen;
 	uint8_t defer_accept;	 /* SYN-ACK retransmissions */
-	bool defer_pending;	 /* made, waiting for data */
+	bool defer_acked;	 /* half-open, its ACK dropped for it */
 	bool pingpong;		 /* TCP_QUICKACK 0: delay ACKs */
 	unsigned int quick_acks; /* segments still ACKed at once */
 

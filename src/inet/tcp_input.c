@@ -600,10 +600,6 @@ void tcp_child_established(struct sock *child)
 	struct sock *parent = tp->parent;
 	struct sk_buff *skb;
 
-	if (tp->defer_pending) {
-		tp->defer_pending = false;
-		del_timer(&tp->keepalive_timer);
-	}
 	if (!parent)
 		return;
 	tcp_sk(parent)->syn_queue_len--;
@@ -870,31 +866,27 @@ ack:
 			tcp_v4_send_reset(net, skb, th);
 			goto drop;
 		}
+		/* TCP_DEFER_ACCEPT: the bare ACK of the handshake is
+		 * dropped, the connection half-open, until its data comes
+		 * or the SYN-ACK went as often as the option says; the
+		 * timer then sends it again, for an ACK that makes the
+		 * connection (Linux's tcp_check_req(), syn_ack_recalc()). */
+		if (tp->parent &&
+		    tp->retransmits < tcp_sk(tp->parent)->defer_accept &&
+		    !seglen && seq == tp->irs + 1) {
+			tp->defer_acked = true;
+			goto drop;
+		}
 		tcp_set_state(sk, TCP_ESTABLISHED);
 		tcp_set_snd_wnd(tp, (uint32_t)th->window << tp->snd_wscale);
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = th->ack_seq;
 		tcp_ack_syn(sk, th->ack_seq);
-		if (tp->parent && tcp_sk(tp->parent)->defer_accept && !len &&
-		    !(th->flags & TCPHDR_FIN)) {
-			/* TCP_DEFER_ACCEPT: accept() gets it with its first
-			 * data, or when the time is up. */
-			tp->defer_pending = true;
-			mod_timer(
-				&tp->keepalive_timer,
-				clock_now_ns() +
-					tcp_defer_secs(tcp_sk(tp->parent)
-							       ->defer_accept) *
-						NSEC_PER_SEC);
-		} else {
-			tcp_child_established(sk);
-		}
+		tcp_child_established(sk);
 		sk->sk_state_change(sk);
 	} else if (!tcp_ack(sk, th, seq, len)) {
 		goto drop;
 	}
-	if (tp->defer_pending && (len || (th->flags & TCPHDR_FIN)))
-		tcp_child_established(sk);
 	if (tp->snd_una == tp->write_seq &&
 	    (sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_CLOSING ||
 	     sk->sk_state == TCP_LAST_ACK)) {

@@ -53,7 +53,8 @@ static void tcp_retransmit_timer(struct timer_list *t)
 		container_of(t, struct tcp_sock, retransmit_timer);
 	struct sock *sk = &tp->inet.sk;
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	int limit;
+	bool resend = true;
+	int limit, defer;
 
 	if (!skb)
 		return;
@@ -77,6 +78,15 @@ static void tcp_retransmit_timer(struct timer_list *t)
 		tcp_write_err(sk);
 		return;
 	}
+	/* A half-open connection whose ACK TCP_DEFER_ACCEPT dropped is not
+	 * given up before the option's time, and its SYN-ACK not sent again
+	 * until the last timeout of it (Linux's syn_ack_recalc()). */
+	if (tp->defer_acked && sk->sk_state == TCP_SYN_RECV) {
+		defer = tp->parent ? tcp_sk(tp->parent)->defer_accept : 0;
+		if (tp->retransmits < defer)
+			limit = defer;
+		resend = tp->retransmits + 1 >= defer;
+	}
 	if (tp->retransmits >= limit) {
 		tcp_write_err(sk);
 		return;
@@ -87,7 +97,8 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	if (tp->snd_una != tp->snd_nxt && sk->sk_state != TCP_SYN_SENT &&
 	    sk->sk_state != TCP_SYN_RECV)
 		tcp_enter_loss(sk);
-	tcp_retransmit_skb(sk, skb);
+	if (resend)
+		tcp_retransmit_skb(sk, skb);
 	tp->retransmits++;
 	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
 	mod_timer(&tp->retransmit_timer,
@@ -108,9 +119,7 @@ static void tcp_keepalive_timer(struct timer_list *t)
 	struct tcp_sock *tp = container_of(t, struct tcp_sock, keepalive_timer);
 	struct sock *sk = &tp->inet.sk;
 
-	if (tp->defer_pending)
-		tcp_child_established(sk);
-	else if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_FIN_WAIT2)
+	if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_FIN_WAIT2)
 		tcp_done(sk);
 }
 

@@ -224,10 +224,6 @@ WIRE_TEST(listen, defer_accept_period_ends_with_synack)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: when TCP_DEFER_ACCEPT's period ends the "
-		      "connection is queued for accept() silently "
-		      "(tcp_timer.c tcp_keepalive_timer()); Linux resends the "
-		      "SYN-ACK and queues it on the peer's ACK");
 	wire_listen(&c, 80, 16);
 	wire_setsockopt_int(c.listen_fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, 1);
 	wire_syn(&c);
