@@ -253,7 +253,7 @@ void tcp_enter_loss(struct sock *sk);
 void tcp_child_established(struct sock *child);
 
 /* tcp_ipv4.c */
-void tcp_reset_children(struct sock *lsk);
+void tcp_drop_children(struct sock *lsk);
 
 /* syncookies.c: the addresses and ports of a cookie, as the SYN has
  * them (host order). */

@@ -1136,7 +1136,8 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	sock_put(sk);
 }
 
-/* A listener is going away: its children, made or half-made, are reset. */
+/* A listener is going away: the connections made and waiting for
+ * accept() are reset, the half-open ones dropped. */
 void tcp_listen_stop(struct sock *lsk)
 {
 	struct tcp_sock *ltp = tcp_sk(lsk);
@@ -1153,7 +1154,7 @@ void tcp_listen_stop(struct sock *lsk)
 		kfree_skb(skb);
 	}
 	lsk->sk_ack_backlog = 0;
-	tcp_reset_children(lsk);
+	tcp_drop_children(lsk);
 }
 
 /* ---- the entry point ------------------------------------------------------ */

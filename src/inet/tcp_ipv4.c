@@ -66,8 +66,10 @@ int tcp_net_init(struct net *net)
 
 /* A listener is going away: the connections it had not yet queued for
  * accept() (handshake under way, or waiting for data with
- * TCP_DEFER_ACCEPT) are reset. */
-void tcp_reset_children(struct sock *lsk)
+ * TCP_DEFER_ACCEPT) go without a word, as Linux drops its request socks
+ * (inet_csk_listen_stop() resets only the connections made); the peer's
+ * next segment meets no socket. */
+void tcp_drop_children(struct sock *lsk)
 {
 	struct tcp_table *t = tcp_table(sock_net(lsk));
 	struct tcp_sock *tp, *next;
@@ -79,7 +81,6 @@ void tcp_reset_children(struct sock *lsk)
 			if (tp->parent != lsk)
 				continue;
 			tp->parent = NULL;
-			tcp_send_active_reset(child);
 			tcp_done(child);
 		}
 	}

@@ -260,9 +260,6 @@ WIRE_TEST(listen, close_drops_half_open_silently)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: closing a listener sends a RST for "
-		      "each half-open connection too (tcp_ipv4.c "
-		      "tcp_reset_children()); Linux drops them silently");
 	wire_listen(&c, 80, 16);
 	wire_syn(&c);
 	cr_assert_eq(usnet_close(c.listen_fd), 0);
