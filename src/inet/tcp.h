@@ -41,6 +41,16 @@ static inline uint32_t tcp_mss_for_mtu(unsigned int mtu)
 	return (mtu > 65535 ? 65535 : mtu) - 40;
 }
 
+/* The MSS this end announces (RFC 9293 3.7.1): what its device takes,
+ * whatever the peer announced, lowered by TCP_MAXSEG (@user_mss; Linux's
+ * advmss, tcp_mss_clamp()). */
+static inline uint16_t tcp_advmss(unsigned int user_mss, unsigned int mtu)
+{
+	uint32_t mss = tcp_mss_for_mtu(mtu);
+
+	return (uint16_t)(user_mss && user_mss < mss ? user_mss : mss);
+}
+
 static inline bool before(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) < 0;

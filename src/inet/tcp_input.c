@@ -1027,9 +1027,7 @@ static void tcp_send_cookie_synack(struct sock *lsk, struct sk_buff *skb,
 	synack.seq = cookie_init_sequence(net, &t, th->seq, &mss);
 	synack.window = (uint16_t)(win > 65535 ? 65535 : win);
 	synack.opt.has_mss = true;
-	synack.opt.mss = (uint16_t)(tcp_sk(lsk)->user_mss ?
-					    tcp_sk(lsk)->user_mss :
-					    tcp_mss_for_mtu(rt.dev->mtu));
+	synack.opt.mss = tcp_advmss(tcp_sk(lsk)->user_mss, rt.dev->mtu);
 	/* Without timestamps nothing could bring window scaling and SACK
 	 * back: not offered then (Linux's tcp_clear_options()). */
 	if (th->opt.has_ts && READ_ONCE(sys->tcp_timestamps)) {

@@ -159,17 +159,7 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 	}
 	if (flags & TCPHDR_SYN) {
 		th.opt.sack_perm = tp->sack_ok;
-		th.opt.has_mss = true;
-		/* What the path takes, before options (a SYN-ACK's
-		 * mss_cache has the timestamps off already). */
-		th.opt.mss =
-			(uint16_t)(tp->user_mss ?
-					   tp->user_mss :
-					   tp->mss_cache +
-						   ((flags & TCPHDR_ACK) &&
-								    tp->tstamp_ok ?
-							    TCP_TS_OPT_LEN :
-							    0));
+		th.opt.has_mss = true; /* its value once the route is known */
 		if (tp->rcv_wscale || !(flags & TCPHDR_ACK) || tp->wscale_ok) {
 			th.opt.has_wscale = true;
 			th.opt.wscale = tp->rcv_wscale;
@@ -197,6 +187,8 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 			      sk->sk_bound_dev_if, &rt);
 	if (err)
 		return err;
+	if (th.opt.has_mss)
+		th.opt.mss = tcp_advmss(tp->user_mss, rt.dev->mtu);
 	hlen = TCP_HLEN + tcp_options_size(&th.opt);
 	skb = alloc_skb(MAX_HEADER + hlen + len);
 	if (!skb)

@@ -75,10 +75,6 @@ WIRE_TEST(options, synack_announces_own_mss)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: the SYN-ACK announces min(own MSS, the "
-		      "peer's) (tcp_input.c tcp_syn_options() lowers "
-		      "mss_cache before tcp_send_synack() puts it in the "
-		      "option); Linux announces its own, 1460");
 	wire_listen(&c, 80, 16);
 	wire_in(&c, "S", 0, 0, .opts = "mss 536");
 	wire_out(&c, "S.", 0, 1, .opts = "mss 1460");
