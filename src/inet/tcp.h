@@ -25,6 +25,7 @@
 #define TCP_QUICK_ACKS	    16	/* Linux's TCP_MAX_QUICKACKS */
 #define TCP_MIN_MSS	    88	/* the least MSS Linux takes */
 #define TCP_SYNACK_RETRIES  5
+#define TCP_SYN_LINEAR_RTOS 4 /* Linux 6.18's tcp_syn_linear_timeouts */
 #define TCP_RETRIES2	    15
 #define TCP_INIT_CWND	    10
 #define TCP_WSCALE	    7

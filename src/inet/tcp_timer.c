@@ -47,6 +47,24 @@ static int64_t tcp_clamp_rto_to_user_timeout(const struct sock *sk)
 	return left < tp->rto ? left : tp->rto;
 }
 
+/*
+ * SYN-SENT gives up once the time that tcp_syn_retries timeouts take,
+ * doubling from 1 s up to TCP_RTO_MAX, has passed since the SYN (Linux's
+ * tcp_model_timeout(), retransmits_timed_out()): with 2, 7 s.  Within it
+ * the first TCP_SYN_LINEAR_RTOS timeouts do not double (Linux 6.18's
+ * tcp_syn_linear_timeouts), so more SYNs go in the same time.
+ */
+static bool tcp_syn_timed_out(struct sock *sk, const struct sk_buff *syn)
+{
+	int n = tcp_syn_retries(sk), thresh = 6; /* ilog2(120 s / 1 s) */
+	int64_t timeout =
+		((2LL << min_t(int, n, thresh)) - 1) * TCP_TIMEOUT_INIT;
+
+	if (n > thresh)
+		timeout += (int64_t)(n - thresh) * TCP_RTO_MAX;
+	return clock_now_ns() - TCP_SKB_CB(syn)->sent >= timeout;
+}
+
 static void tcp_retransmit_timer(struct timer_list *t)
 {
 	struct tcp_sock *tp =
@@ -87,7 +105,8 @@ static void tcp_retransmit_timer(struct timer_list *t)
 			limit = defer;
 		resend = tp->retransmits + 1 >= defer;
 	}
-	if (tp->retransmits >= limit) {
+	if (sk->sk_state == TCP_SYN_SENT ? tcp_syn_timed_out(sk, skb) :
+					   tp->retransmits >= limit) {
 		tcp_write_err(sk);
 		return;
 	}
@@ -100,7 +119,9 @@ static void tcp_retransmit_timer(struct timer_list *t)
 	if (resend)
 		tcp_retransmit_skb(sk, skb);
 	tp->retransmits++;
-	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
+	if (sk->sk_state != TCP_SYN_SENT ||
+	    tp->retransmits > TCP_SYN_LINEAR_RTOS)
+		tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
 	mod_timer(&tp->retransmit_timer,
 		  clock_now_ns() + tcp_clamp_rto_to_user_timeout(sk));
 }
