@@ -207,7 +207,7 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	inet->inet_daddr = daddr;
 	inet->inet_dport = sin->sin_port;
 	if (!inet->inet_num) {
-		err = tcp_get_port(sk, 0);
+		err = tcp_hash_connect(sk);
 		if (err)
 			return err;
 		inet->inet_sport = htons(inet->inet_num);

@@ -168,6 +168,7 @@ struct tcp_sock {
 	/* the namespace's connection list (tcp_ipv4.c) */
 	struct list_head conn_node;
 	bool orphan_counted;
+	bool port_by_connect; /* an ephemeral port connect() chose */
 
 	/* statistics for TCP_INFO */
 	uint64_t bytes_acked, bytes_received;
@@ -211,6 +212,7 @@ int tcp_net_init(struct net *net);
 void tcp_net_exit(struct net *net);
 void tcp_init(void);
 int tcp_get_port(struct sock *sk, unsigned short snum);
+int tcp_hash_connect(struct sock *sk);
 void tcp_unhash(struct sock *sk);
 void tcp_hash_conn(struct sock *sk);
 void tcp_bind_inherit(struct sock *sk);
