@@ -41,8 +41,6 @@ uint32_t tcp_receive_window(const struct tcp_sock *tp)
 	return win < 0 ? 0 : (uint32_t)win;
 }
 
-/* The window to announce: what the free receive buffer holds, never
- * shrinking what was announced (RFC 9293 3.8.6.2.2). */
 /* How much payload @space bytes of receive buffer hold, with the cost of
  * each full-sized segment's skb counted (what Linux's adv_win_scale
  * approximates). */
@@ -56,15 +54,53 @@ uint32_t tcp_win_from_space(const struct sock *sk, int space)
 			  (mss + SKB_OVERHEAD + MAX_HEADER + TCP_HLEN + 40));
 }
 
+/*
+ * The window the free buffer makes, with the receiver's silly window
+ * avoidance (RFC 9293 3.8.6.2.2) as Linux's __tcp_select_window() does
+ * it: once less than half the buffer is free, a window below the peer's
+ * segment or a sixteenth of the buffer is no window; without window
+ * scaling the window is kept while it is within a segment of the free
+ * space, else cut to whole segments, so its right edge moves by an MSS
+ * or more; with scaling it is rounded up to what the scale can say.
+ */
+static uint32_t tcp_free_window(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t full = tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+	int64_t free = tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
+						      sk_rmem_alloc_get(sk));
+	int64_t mss = tp->rcv_mss ? tp->rcv_mss : tp->mss_cache;
+	int64_t unit = 1LL << tp->rcv_wscale, win;
+
+	if (mss > full) {
+		mss = full;
+		if (mss <= 0)
+			return 0;
+	}
+	if (free < full / 2) {
+		free = free / unit * unit;
+		if (free < full / 16 || free < mss)
+			return 0;
+	}
+	if (tp->rcv_wscale)
+		return (uint32_t)((free + unit - 1) / unit * unit);
+	win = tp->rcv_wnd;
+	if (win <= free - mss || win > free)
+		win = free / mss * mss;
+	else if (mss == full && free > win + full / 2)
+		win = free;
+	return (uint32_t)win;
+}
+
 uint32_t tcp_select_window(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t cur = tcp_receive_window(tp);
-	uint32_t win = tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
-						      sk_rmem_alloc_get(sk));
+	uint32_t win = tcp_free_window(sk);
 
 	if (win > TCP_MAX_WINDOW)
 		win = TCP_MAX_WINDOW;
+	/* Never shrink what was announced (RFC 9293 3.8.6.2.2). */
 	if (win < cur)
 		win = cur;
 	if (!tp->wscale_ok && win > 65535)
