@@ -4,8 +4,8 @@
  *
  * A row (unix_stream, unix_rr, ...) is one run function written once
  * against struct bench_ops; the driver in main.c calls it alternately with
- * the kernel's ops (libc) and usnet's ops, several runs each, and reports
- * the ratio usnet / kernel.  To add a row: write its run function (see
+ * usnet's ops, the kernel's ops (libc) and lwIP's ops, several runs each,
+ * and reports the ratios usnet / kernel and usnet / lwIP.  To add a row: write its run function (see
  * unix_rows.c), declare it here and add an entry to the row table in
  * main.c.
  */
@@ -20,11 +20,14 @@
 
 /*
  * The socket calls a row may use, with POSIX signatures: -1 and errno on
- * failure.  One instance per target (bench_kernel_ops, bench_usnet_ops).
+ * failure.  One instance per target (bench_usnet_ops, bench_kernel_ops,
+ * and bench_lwip_ops when the bench is built with liblwip).
  */
 struct bench_ops {
-	const char *name; /* "kernel" or "usnet" */
+	const char *name; /* "usnet", "kernel" or "lwip" */
 	int (*socket)(int domain, int type, int protocol);
+	/* NULL when the target has no AF_UNIX: rows marked af_unix are not
+	 * run on it. */
 	int (*socketpair)(int domain, int type, int protocol, int sv[2]);
 	int (*bind)(int fd, const struct sockaddr *addr, socklen_t len);
 	int (*listen)(int fd, int backlog);
@@ -49,6 +52,10 @@ struct bench_ops {
 
 extern const struct bench_ops bench_kernel_ops;
 extern const struct bench_ops bench_usnet_ops;
+#ifdef BENCH_HAVE_LWIP
+/* lwip_ops.c: lwIP's socket API over its own loopback netif. */
+extern const struct bench_ops bench_lwip_ops;
+#endif
 
 /* How long one run may take.  Each row also caps its operation count, so
  * a run stops at whichever limit comes first. */
@@ -75,6 +82,7 @@ struct bench_row {
 	const char *what; /* one line for --help and the docs */
 	bool higher_is_better;
 	bool has_samples; /* median and p99 over all samples */
+	bool af_unix;	  /* needs AF_UNIX (ops->socketpair) */
 	int (*run)(const struct bench_ops *ops, const struct bench_params *p,
 		   struct bench_result *res);
 };

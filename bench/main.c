@@ -1,13 +1,14 @@
 /*
- * main.c - usnet-bench: measures usnet against the Linux kernel side by
- * side in one run and prints the ratios (see docs/PERFORMANCE.md).
+ * main.c - usnet-bench: measures usnet against the Linux kernel and lwIP
+ * side by side in one run and prints the ratios (see docs/PERFORMANCE.md).
  *
  *   usnet-bench [OPTIONS] [ROW...] [--json FILE]
  *
- * Each row runs alternately on both targets, several runs each, after one
+ * Each row runs alternately on every target, several runs each, after one
  * untimed warm-up run per target; the table shows the median of the runs
  * (for rows with per-operation samples, the median and p99 over all
- * samples) and the ratio usnet / kernel of the medians.
+ * samples) and the ratios usnet / kernel and usnet / lwIP of the medians.
+ * lwIP is a target only when the bench was built with liblwip-dev.
  */
 #include <errno.h>
 #include <limits.h>
@@ -37,6 +38,7 @@ static const struct bench_row rows[] = {
 		.what = "AF_UNIX stream socketpair, one thread writes 64 KiB "
 			"chunks, another reads them (64 KiB buffer)",
 		.higher_is_better = true,
+		.af_unix = true,
 		.run = bench_unix_stream,
 	},
 	{
@@ -46,6 +48,7 @@ static const struct bench_row rows[] = {
 			"trip to an echoing thread",
 		.higher_is_better = false,
 		.has_samples = true,
+		.af_unix = true,
 		.run = bench_unix_rr,
 	},
 	{
@@ -85,10 +88,14 @@ static const struct bench_row rows[] = {
 
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
 
-/* The targets, in the order the first run uses; later runs alternate. */
+/* The targets, in the order the first run uses; later runs alternate.
+ * usnet comes first: the ratios are usnet / each of the others. */
 static const struct bench_ops *const targets[] = {
 	&bench_usnet_ops,
 	&bench_kernel_ops,
+#ifdef BENCH_HAVE_LWIP
+	&bench_lwip_ops,
+#endif
 };
 
 #define NR_TARGETS (sizeof(targets) / sizeof(targets[0]))
@@ -96,7 +103,7 @@ static const struct bench_ops *const targets[] = {
 /* Everything one row measured on one target. */
 struct target_stats {
 	bool ok;
-	bool skipped; /* not measured: --target named the other */
+	bool skipped; /* not measured: --target, or no AF_UNIX */
 	char err[sizeof(((struct bench_result *)0)->err)];
 	double runs[MAX_RUNS]; /* each run's value, in run order */
 	size_t nruns;
@@ -286,6 +293,12 @@ static void run_row(const struct bench_row *row, const struct bench_params *p,
 			st->t[t].skipped = true;
 			continue;
 		}
+		if (row->af_unix && !targets[t]->socketpair) {
+			snprintf(st->t[t].err, sizeof(st->t[t].err),
+				 "no AF_UNIX in %s", targets[t]->name);
+			st->t[t].skipped = true;
+			continue;
+		}
 		st->t[t].ok = run_once(row, targets[t], &warm, &res) == 0;
 		if (!st->t[t].ok)
 			memcpy(st->t[t].err, res.err, sizeof(res.err));
@@ -359,13 +372,16 @@ static void run_row(const struct bench_row *row, const struct bench_params *p,
 	st->other_load_pct = other_load_pct(&mark);
 }
 
-static const struct target_stats *stats_of(const struct row_stats *st,
-					   const struct bench_ops *ops)
+/* The ratio usnet / targets[@t] of row @st in *@r; false when either
+ * side has no median. */
+static bool ratio_of(const struct row_stats *st, size_t t, double *r)
 {
-	for (size_t t = 0; t < NR_TARGETS; t++)
-		if (targets[t] == ops)
-			return &st->t[t];
-	return NULL;
+	const struct target_stats *u = &st->t[0], *o = &st->t[t];
+
+	if (!u->ok || !o->ok || o->median <= 0)
+		return false;
+	*r = u->median / o->median;
+	return true;
 }
 
 static void fmt_value(char *buf, size_t len, const struct target_stats *ts,
@@ -380,40 +396,61 @@ static void fmt_value(char *buf, size_t len, const struct target_stats *ts,
 static void print_table(const struct row_stats *st, size_t n, int nruns,
 			long busy_wait_us)
 {
+	char buf[32];
 	size_t i, t;
 
 	printf("\nusnet-bench: %d runs per target, median of the runs "
-	       "(rr: median and p99 of all round trips); "
-	       "ratio = usnet / kernel.\n",
+	       "(rr: median and p99 of all round trips);\n",
 	       nruns);
+	for (t = 1; t < NR_TARGETS; t++)
+		printf("%s u/%s = usnet / %s",
+		       t > 1 ? "," : "ratios:", targets[t]->name,
+		       targets[t]->name);
+	printf(".\n");
+#ifndef BENCH_HAVE_LWIP
+	printf("no lwip column: liblwip-dev was missing when the bench was "
+	       "built.\n");
+#endif
 	if (busy_wait_us >= 0)
 		printf("usnet core.busy_wait_us = %ld\n", busy_wait_us);
-	printf("\n%-12s %-5s %-7s %12s %12s %8s %11s %11s\n", "row", "unit",
-	       "better", "usnet", "kernel", "ratio", "usnet p99", "kernel p99");
+	printf("\n%-12s %-6s %-6s", "row", "unit", "better");
+	for (t = 0; t < NR_TARGETS; t++)
+		printf(" %11s", targets[t]->name);
+	for (t = 1; t < NR_TARGETS; t++) {
+		snprintf(buf, sizeof(buf), "u/%s", targets[t]->name);
+		printf(" %8s", buf);
+	}
+	for (t = 0; t < NR_TARGETS; t++) {
+		snprintf(buf, sizeof(buf), "%s p99", targets[t]->name);
+		printf(" %11s", buf);
+	}
+	printf("\n");
 	for (i = 0; i < n; i++) {
-		const struct target_stats *u =
-			stats_of(&st[i], &bench_usnet_ops);
-		const struct target_stats *k =
-			stats_of(&st[i], &bench_kernel_ops);
-		char us[32], ks[32], ratio[32], up[32], kp[32];
+		printf("%-12s %-6s %-6s", st[i].row->name, st[i].row->unit,
+		       st[i].row->higher_is_better ? "higher" : "lower");
+		for (t = 0; t < NR_TARGETS; t++) {
+			fmt_value(buf, sizeof(buf), &st[i].t[t],
+				  st[i].t[t].median);
+			printf(" %11s", buf);
+		}
+		for (t = 1; t < NR_TARGETS; t++) {
+			double r;
 
-		fmt_value(us, sizeof(us), u, u->median);
-		fmt_value(ks, sizeof(ks), k, k->median);
-		if (u->ok && k->ok && k->median > 0)
-			snprintf(ratio, sizeof(ratio), "%.3f",
-				 u->median / k->median);
-		else
-			snprintf(ratio, sizeof(ratio), "-");
-		snprintf(up, sizeof(up), "-");
-		snprintf(kp, sizeof(kp), "-");
-		if (u->ok && u->has_p99)
-			fmt_value(up, sizeof(up), u, u->p99);
-		if (k->ok && k->has_p99)
-			fmt_value(kp, sizeof(kp), k, k->p99);
-		printf("%-12s %-5s %-7s %12s %12s %8s %11s %11s\n",
-		       st[i].row->name, st[i].row->unit,
-		       st[i].row->higher_is_better ? "higher" : "lower", us, ks,
-		       ratio, up, kp);
+			if (ratio_of(&st[i], t, &r))
+				snprintf(buf, sizeof(buf), "%.3f", r);
+			else
+				snprintf(buf, sizeof(buf), "-");
+			printf(" %8s", buf);
+		}
+		for (t = 0; t < NR_TARGETS; t++) {
+			const struct target_stats *ts = &st[i].t[t];
+
+			snprintf(buf, sizeof(buf), "-");
+			if (ts->ok && ts->has_p99)
+				fmt_value(buf, sizeof(buf), ts, ts->p99);
+			printf(" %11s", buf);
+		}
+		printf("\n");
 	}
 	printf("\nspread of the runs (min .. max%s):\n",
 	       " of the run values; rr: of each run's median");
@@ -486,24 +523,24 @@ static void json_target(FILE *f, const char *key, const struct target_stats *ts)
 	fprintf(f, "},\n");
 }
 
-/* Write the results to @f (opened before the runs) and close it. */
+/* Write the results to @f (opened before the runs) and close it.  Each
+ * row has one object per target (null with "<target>_error" when it was
+ * not measured or failed), "ratio" = usnet / kernel and "ratio_<target>"
+ * = usnet / each further target. */
 static int write_json(FILE *f, const char *path, const struct row_stats *st,
 		      size_t n, int nruns, int64_t run_ns, long busy_wait_us)
 {
-	size_t i;
+	size_t i, t;
 
 	fprintf(f,
 		"{\n  \"config\": {\"runs\": %d, \"run_ms\": %lld, "
-		"\"busy_wait_us\": %ld, \"nproc\": %ld},\n",
+		"\"busy_wait_us\": %ld, \"nproc\": %ld, \"targets\": [",
 		nruns, (long long)(run_ns / 1000000), busy_wait_us,
 		sysconf(_SC_NPROCESSORS_ONLN));
-	fprintf(f, "  \"rows\": [\n");
+	for (t = 0; t < NR_TARGETS; t++)
+		fprintf(f, "%s\"%s\"", t ? ", " : "", targets[t]->name);
+	fprintf(f, "]},\n  \"rows\": [\n");
 	for (i = 0; i < n; i++) {
-		const struct target_stats *u =
-			stats_of(&st[i], &bench_usnet_ops);
-		const struct target_stats *k =
-			stats_of(&st[i], &bench_kernel_ops);
-
 		fprintf(f, "    {\n      \"name\": ");
 		json_string(f, st[i].row->name);
 		fprintf(f, ",\n      \"unit\": ");
@@ -513,13 +550,19 @@ static int write_json(FILE *f, const char *path, const struct row_stats *st,
 		if (st[i].other_load_pct >= 0)
 			fprintf(f, "      \"other_load_pct\": %.1f,\n",
 				st[i].other_load_pct);
-		json_target(f, "usnet", u);
-		json_target(f, "kernel", k);
-		if (u->ok && k->ok && k->median > 0)
-			fprintf(f, "      \"ratio\": %.4f\n",
-				u->median / k->median);
-		else
-			fprintf(f, "      \"ratio\": null\n");
+		for (t = 0; t < NR_TARGETS; t++)
+			json_target(f, targets[t]->name, &st[i].t[t]);
+		for (t = 1; t < NR_TARGETS; t++) {
+			double r;
+
+			fprintf(f, "      \"ratio%s%s\": ", t > 1 ? "_" : "",
+				t > 1 ? targets[t]->name : "");
+			if (ratio_of(&st[i], t, &r))
+				fprintf(f, "%.4f", r);
+			else
+				fprintf(f, "null");
+			fprintf(f, "%s\n", t + 1 < NR_TARGETS ? "," : "");
+		}
 		fprintf(f, "    }%s\n", i + 1 < n ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
@@ -544,9 +587,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: usnet-bench [OPTIONS] [ROW...] [--json FILE]\n"
 		"\n"
-		"Measures usnet against the Linux kernel in this process, "
-		"side by side,\nand prints the median of the runs and the "
-		"ratio usnet / kernel.\nWith no ROW, runs all rows.\n"
+		"Measures usnet against the Linux kernel and lwIP in this "
+		"process, side by\nside, and prints the median of the runs "
+		"and the ratios usnet / kernel and\nusnet / lwIP.  With no "
+		"ROW, runs all rows.\n"
 		"\n"
 		"options:\n"
 		"  --json FILE          also write the results as JSON\n"
@@ -556,7 +600,7 @@ static void usage(FILE *f)
 		"(default %d ms)\n"
 		"  --sysctl NAME=VALUE  set a usnet sysctl first, e.g. "
 		"core.busy_wait_us=0\n"
-		"  --target NAME        measure only usnet or only kernel "
+		"  --target NAME        measure only usnet, kernel or lwip "
 		"(for profiling)\n"
 		"  -q, --quiet          no per-run progress on stderr\n"
 		"  --list               list the rows\n"
@@ -564,6 +608,9 @@ static void usage(FILE *f)
 		"\nrows:\n",
 		DEFAULT_RUNS, MAX_RUNS, DEFAULT_RUN_MS);
 	list_rows(f);
+#ifndef BENCH_HAVE_LWIP
+	fprintf(f, "\nBuilt without liblwip-dev: no lwip target.\n");
+#endif
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -601,6 +648,14 @@ static int set_sysctl(const char *arg)
 		return -1;
 	}
 	return 0;
+}
+
+static const struct bench_ops *find_target(const char *name)
+{
+	for (size_t t = 0; t < NR_TARGETS; t++)
+		if (strcmp(targets[t]->name, name) == 0)
+			return targets[t];
+	return NULL;
 }
 
 static const struct bench_row *find_row(const char *name)
@@ -670,11 +725,15 @@ int main(int argc, char **argv)
 				}
 				p.run_ns = (int64_t)v * 1000000;
 			} else if (!strcmp(arg, "--target")) {
-				if (strcmp(argv[a], "usnet") &&
-				    strcmp(argv[a], "kernel")) {
+				if (!find_target(argv[a])) {
 					fprintf(stderr,
-						"usnet-bench: --target "
-						"wants usnet or kernel\n");
+						"usnet-bench: --target wants "
+						"usnet, kernel or lwip%s\n",
+						strcmp(argv[a], "lwip") ?
+							"" :
+							" (this bench was "
+							"built without "
+							"liblwip-dev)");
 					return 2;
 				}
 				only_target = argv[a];

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/time.h>
 
@@ -18,6 +19,10 @@
 #define PPS_PAYLOAD 64
 /* A bound on the datagrams of one run, whatever its time budget. */
 #define PPS_MAX 50000000L
+/* The receiver's SO_RCVTIMEO: once the sender has stopped, this long with
+ * nothing to receive ends the run.  While the sender runs, a timeout only
+ * means a stall, and the receiver waits again. */
+#define PPS_IDLE_US 20000
 
 struct pps_sender {
 	const struct bench_ops *ops;
@@ -26,6 +31,7 @@ struct pps_sender {
 	int64_t run_ns;
 	long sent;
 	int err;
+	atomic_bool done; /* the sender has returned from its last sendto */
 };
 
 static void *pps_send(void *arg)
@@ -46,6 +52,7 @@ static void *pps_send(void *arg)
 		}
 		s->sent++;
 	}
+	atomic_store(&s->done, true);
 	return NULL;
 }
 
@@ -54,7 +61,7 @@ int bench_udp_pps(const struct bench_ops *ops, const struct bench_params *p,
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET,
 				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct timeval tmo = { .tv_sec = 0, .tv_usec = 200000 };
+	struct timeval tmo = { .tv_sec = 0, .tv_usec = PPS_IDLE_US };
 	socklen_t alen = sizeof(addr);
 	struct pps_sender s = { .ops = ops, .run_ns = p->run_ns };
 	char buf[PPS_PAYLOAD * 2];
@@ -84,6 +91,9 @@ int bench_udp_pps(const struct bench_ops *ops, const struct bench_params *p,
 	for (;;) {
 		ssize_t n = ops->recv(rx, buf, sizeof(buf), 0);
 
+		if (n < 0 && (errno == EAGAIN || errno == EINTR) &&
+		    !atomic_load(&s.done))
+			continue;
 		if (n < 0)
 			break; /* the sender stopped: the timeout ran out */
 		if (n != PPS_PAYLOAD || buf[0] != 0x42)

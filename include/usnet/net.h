@@ -161,8 +161,10 @@ USNET_API void usnet_cred_override(const struct usnet_cred *cred);
 /**
  * usnet_stat_get() - a namespace's counter by name: "drop.REASON" for the
  * packets dropped for REASON (e.g. "drop.NO_SOCKET", "drop.UDP_CSUM"; the
- * names of Linux's skb drop reasons).  @net NULL is the default namespace.
- * Returns 0, or -1 with errno ENOENT for an unknown name.
+ * names of Linux's skb drop reasons), or an SNMP counter as nstat(8)
+ * names it ("IcmpOutRateLimitGlobal", "IcmpOutRateLimitHost": ICMP
+ * messages the rate limits held back).  @net NULL is the default
+ * namespace.  Returns 0, or -1 with errno ENOENT for an unknown name.
  */
 USNET_API int usnet_stat_get(struct usnet_net *net, const char *name,
 			     unsigned long *value);

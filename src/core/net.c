@@ -45,6 +45,14 @@ static const struct net_sysctls sysctl_defaults = {
 	.tcp_timestamps = 1,
 	.tcp_sack = 1,
 	.tcp_syncookies = 1,
+	.tcp_fastopen = 1,
+	.tcp_moderate_rcvbuf = 1,
+	.icmp_ratelimit = 1000,
+	.icmp_ratemask = 0x1818, /* dest unreach, source quench, time
+				  * exceeded, parameter problem */
+	.icmp_msgs_per_sec = 1000,
+	.icmp_msgs_burst = 50,
+	.tcp_invalid_ratelimit = 500,
 };
 
 static struct list_head net_all = LIST_HEAD_INIT(net_all);
@@ -274,11 +282,18 @@ struct sysctl_entry {
 	const char *name;
 	size_t offset;
 	int min, max;
+	int step; /* values round up to a multiple of it (0: none) */
 };
 
-#define SYSCTL(n, field, lo, hi)                               \
-	{                                                      \
-		n, offsetof(struct net_sysctls, field), lo, hi \
+#define SYSCTL(n, field, lo, hi)                                  \
+	{                                                         \
+		n, offsetof(struct net_sysctls, field), lo, hi, 0 \
+	}
+/* Milliseconds Linux keeps in jiffies (proc_dointvec_ms_jiffies). */
+#define SYSCTL_MS_JIFFIES(n, field)                                 \
+	{                                                           \
+		n, offsetof(struct net_sysctls, field), 0, INT_MAX, \
+			1000 / USNET_HZ                             \
 	}
 
 static const struct sysctl_entry sysctl_table[] = {
@@ -303,6 +318,13 @@ static const struct sysctl_entry sysctl_table[] = {
 	SYSCTL("ipv4.tcp_timestamps", tcp_timestamps, 0, 2),
 	SYSCTL("ipv4.tcp_sack", tcp_sack, 0, 1),
 	SYSCTL("ipv4.tcp_syncookies", tcp_syncookies, 0, 2),
+	SYSCTL("ipv4.tcp_fastopen", tcp_fastopen, 0, INT_MAX),
+	SYSCTL("ipv4.tcp_moderate_rcvbuf", tcp_moderate_rcvbuf, 0, 1),
+	SYSCTL_MS_JIFFIES("ipv4.icmp_ratelimit", icmp_ratelimit),
+	SYSCTL("ipv4.icmp_ratemask", icmp_ratemask, INT_MIN, INT_MAX),
+	SYSCTL("ipv4.icmp_msgs_per_sec", icmp_msgs_per_sec, 0, INT_MAX),
+	SYSCTL("ipv4.icmp_msgs_burst", icmp_msgs_burst, 0, INT_MAX),
+	SYSCTL_MS_JIFFIES("ipv4.tcp_invalid_ratelimit", tcp_invalid_ratelimit),
 };
 
 static int *sysctl_find(struct net *net, const char *name,
@@ -332,6 +354,9 @@ int usnet_sysctl_set(struct usnet_net *unet, const char *name, long value)
 		errno = EINVAL;
 		return -1;
 	}
+	if (ent->step && value % ent->step)
+		value = min_t(long, value + ent->step - value % ent->step,
+			      INT_MAX);
 	net_lock(net);
 	*p = (int)value;
 	net_unlock(net);

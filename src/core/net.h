@@ -13,6 +13,7 @@
 
 #include "lib/compiler.h"
 #include "core/dropreason.h"
+#include "core/snmp.h"
 #include "core/skbuff.h"
 #include "lib/list.h"
 #include "lib/task_work.h"
@@ -21,27 +22,34 @@ struct unix_table;
 
 /* The sysctls of a namespace, named as under /proc/sys/net. */
 struct net_sysctls {
-	int somaxconn;		  /* core.somaxconn */
-	int wmem_default;	  /* core.wmem_default */
-	int wmem_max;		  /* core.wmem_max */
-	int rmem_default;	  /* core.rmem_default */
-	int rmem_max;		  /* core.rmem_max */
-	int optmem_max;		  /* core.optmem_max */
-	int busy_wait_us;	  /* core.busy_wait_us (usnet's own) */
-	int unix_max_dgram_qlen;  /* unix.max_dgram_qlen */
-	int ip_forward;		  /* ipv4.ip_forward */
-	int ip_default_ttl;	  /* ipv4.ip_default_ttl */
-	int icmp_echo_ignore_all; /* ipv4.icmp_echo_ignore_all */
-	int ipfrag_time;	  /* ipv4.ipfrag_time, seconds */
-	int ipfrag_high_thresh;	  /* ipv4.ipfrag_high_thresh, bytes */
-	int tcp_keepalive_time;	  /* ipv4.tcp_keepalive_time, seconds */
-	int tcp_keepalive_intvl;  /* ipv4.tcp_keepalive_intvl, seconds */
-	int tcp_keepalive_probes; /* ipv4.tcp_keepalive_probes */
-	int tcp_syn_retries;	  /* ipv4.tcp_syn_retries */
-	int tcp_fin_timeout;	  /* ipv4.tcp_fin_timeout, seconds */
-	int tcp_timestamps;	  /* ipv4.tcp_timestamps (RFC 7323) */
-	int tcp_sack;		  /* ipv4.tcp_sack (RFC 2018) */
-	int tcp_syncookies;	  /* ipv4.tcp_syncookies */
+	int somaxconn;		   /* core.somaxconn */
+	int wmem_default;	   /* core.wmem_default */
+	int wmem_max;		   /* core.wmem_max */
+	int rmem_default;	   /* core.rmem_default */
+	int rmem_max;		   /* core.rmem_max */
+	int optmem_max;		   /* core.optmem_max */
+	int busy_wait_us;	   /* core.busy_wait_us (usnet's own) */
+	int unix_max_dgram_qlen;   /* unix.max_dgram_qlen */
+	int ip_forward;		   /* ipv4.ip_forward */
+	int ip_default_ttl;	   /* ipv4.ip_default_ttl */
+	int icmp_echo_ignore_all;  /* ipv4.icmp_echo_ignore_all */
+	int ipfrag_time;	   /* ipv4.ipfrag_time, seconds */
+	int ipfrag_high_thresh;	   /* ipv4.ipfrag_high_thresh, bytes */
+	int tcp_keepalive_time;	   /* ipv4.tcp_keepalive_time, seconds */
+	int tcp_keepalive_intvl;   /* ipv4.tcp_keepalive_intvl, seconds */
+	int tcp_keepalive_probes;  /* ipv4.tcp_keepalive_probes */
+	int tcp_syn_retries;	   /* ipv4.tcp_syn_retries */
+	int tcp_fin_timeout;	   /* ipv4.tcp_fin_timeout, seconds */
+	int tcp_timestamps;	   /* ipv4.tcp_timestamps (RFC 7323) */
+	int tcp_sack;		   /* ipv4.tcp_sack (RFC 2018) */
+	int tcp_syncookies;	   /* ipv4.tcp_syncookies */
+	int tcp_fastopen;	   /* ipv4.tcp_fastopen (TFO_*_ENABLE) */
+	int tcp_moderate_rcvbuf;   /* ipv4.tcp_moderate_rcvbuf */
+	int icmp_ratelimit;	   /* ipv4.icmp_ratelimit, ms */
+	int icmp_ratemask;	   /* ipv4.icmp_ratemask, bit per type */
+	int icmp_msgs_per_sec;	   /* ipv4.icmp_msgs_per_sec */
+	int icmp_msgs_burst;	   /* ipv4.icmp_msgs_burst */
+	int tcp_invalid_ratelimit; /* ipv4.tcp_invalid_ratelimit, ms */
 };
 
 struct net_device;
@@ -79,7 +87,15 @@ struct net {
 
 	/* Packets dropped, by reason (core/dropreason.h). */
 	_Atomic unsigned long drops[SKB_DROP_REASON_MAX];
+	/* The SNMP counters (core/snmp.h). */
+	_Atomic unsigned long mib[SNMP_MIB_MAX];
 };
+
+/* Count one event of @mib (Linux's __NET_INC_STATS()). */
+static inline void net_inc_stats(struct net *net, enum snmp_mib mib)
+{
+	atomic_fetch_add_explicit(&net->mib[mib], 1, memory_order_relaxed);
+}
 
 /* The next number of the namespace's random stream (lock held). */
 uint32_t net_random_u32(struct net *net);

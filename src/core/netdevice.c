@@ -184,6 +184,12 @@ int usnet_stat_get(struct usnet_net *unet, const char *name,
 			}
 		}
 	}
+	for (int m = 0; net && m < SNMP_MIB_MAX; m++) {
+		if (strcmp(name, snmp_mib_name(m)) == 0) {
+			*value = atomic_load(&net->mib[m]);
+			return 0;
+		}
+	}
 	errno = ENOENT;
 	return -1;
 }

@@ -149,6 +149,9 @@ struct proto {
 	void (*set_rcvlowat)(struct sock *sk, int val);
 	/* An ICMP error about a packet this protocol sent (lock held). */
 	void (*err_handler)(struct sock *sk, int err, bool harderr);
+	/* SO_KEEPALIVE is set to @val, before the flag changes (lock held;
+	 * NULL: nothing to do). */
+	void (*keepalive)(struct sock *sk, int val);
 };
 
 static inline bool sock_flag(const struct sock *sk, enum sock_flags f)

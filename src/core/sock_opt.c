@@ -12,9 +12,7 @@
 #include "socket/socket.h"
 #include "socket/sock_no.h"
 
-/* Linux counts socket timeouts in jiffies; the kernels we are held
- * against run at HZ=250, so a timeout rounds up to 4 ms steps. */
-#define USNET_HZ 250
+/* Socket timeouts round up to jiffies (lib/clock.h). */
 #define JIFFY_NS (NSEC_PER_SEC / USNET_HZ)
 
 /* The first SO_COOKIE of a process is 1 and each new one is the next,
@@ -202,6 +200,8 @@ int sock_setsockopt(struct socket *sock, int level, int optname,
 		sock_set_rcvbuf(sk, val < 0 ? 0 : val);
 		break;
 	case SO_KEEPALIVE:
+		if (sk->sk_prot->keepalive)
+			sk->sk_prot->keepalive(sk, valbool);
 		sock_valbool_flag(sk, SOCK_KEEPOPEN, valbool);
 		break;
 	case SO_OOBINLINE:

@@ -396,6 +396,7 @@ int inet_net_init(struct net *net)
 	ipv4->sysctl_ping_group_range[0] = 1;
 	ipv4->sysctl_ping_group_range[1] = 0;
 	net->ipv4 = ipv4;
+	icmp_net_init(net);
 	err = udp_net_init(net);
 	if (!err) {
 		err = tcp_net_init(net);

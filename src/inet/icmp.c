@@ -1,11 +1,10 @@
 /*
- * icmp.c - ICMP: answering echo requests, sending errors, and passing the
- * errors we receive to the socket they concern (RFC 792, RFC 1122 3.2.2).
- *
- * Rate limits are not applied yet; Linux applies none on loopback, the
- * only device so far.
+ * icmp.c - ICMP: answering echo requests, sending errors within Linux's
+ * rate limits (RFC 1812 4.3.2.8), and passing the errors we receive to
+ * the socket they concern (RFC 792, RFC 1122 3.2.2).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "inet/devinet.h"
@@ -13,6 +12,7 @@
 #include "inet/netns_ipv4.h"
 #include "inet/ping.h"
 #include "inet/raw.h"
+#include "lib/clock.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
@@ -64,10 +64,119 @@ bool icmp_err_convert(uint8_t type, uint8_t code, int *errp)
 	}
 }
 
-/* Build and send one ICMP message with @body after its header. */
+/* ---- rate limits ------------------------------------------------------ */
+
+/*
+ * As Linux (icmp_global_allow(), icmpv4_xrlim_allow()): the types in
+ * ipv4.icmp_ratemask (destination unreachable but fragmentation needed,
+ * source quench, time exceeded, parameter problem; not echo replies) pass
+ * two token buckets.  First the namespace's, refilled at
+ * icmp_msgs_per_sec up to icmp_msgs_burst and checked before anything
+ * else; then the destination's, which earns a message per icmp_ratelimit
+ * and saves up to six.  Only a message both allow takes from the first,
+ * 0, 1 or 2 credits at random so that the bucket cannot be read from
+ * outside.  Each refusal is counted.  An error about a packet that came
+ * in on the loopback passes neither; a message that goes out on it skips
+ * the destination's.
+ */
+#define NR_ICMP_TYPES	   18
+#define ICMP_FRAG_NEEDED   4
+#define XRLIM_BURST_FACTOR 6
+
+/* Linux's icmpv4_mask_allow(): what the limits leave alone. */
+static bool icmp_unlimited(struct net *net, uint8_t type, uint8_t code)
+{
+	if (type > NR_ICMP_TYPES)
+		return true;
+	if (type == ICMP_TYPE_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+		return true; /* PMTU discovery */
+	return !((1u << type) &
+		 (unsigned int)READ_ONCE(net->sysctl.icmp_ratemask));
+}
+
+/* Whether the namespace's bucket has credit, refilling it once 20 ms have
+ * passed since the last refill; nothing is taken yet. */
+static bool icmp_global_allow(struct net *net)
+{
+	struct netns_ipv4 *ipv4 = net_ipv4(net);
+	int64_t now = clock_now_ns(), delta, incr;
+
+	if (ipv4->icmp_global_credit > 0)
+		return true;
+	delta = min_t(int64_t, now - ipv4->icmp_global_stamp, NSEC_PER_SEC);
+	if (delta < NSEC_PER_SEC / 50)
+		return false;
+	incr = READ_ONCE(net->sysctl.icmp_msgs_per_sec) * delta / NSEC_PER_SEC;
+	if (!incr)
+		return false;
+	ipv4->icmp_global_stamp = now;
+	ipv4->icmp_global_credit =
+		(int)min_t(int64_t, ipv4->icmp_global_credit + incr,
+			   READ_ONCE(net->sysctl.icmp_msgs_burst));
+	return true;
+}
+
+/* The bucket of @daddr, made when it has none (as new, it is full). */
+static struct icmp_peer *icmp_peer_get(struct net *net, uint32_t daddr,
+				       int64_t now)
+{
+	struct icmp_peer *set =
+		net_ipv4(net)->icmp_peers +
+		((daddr * 0x9e3779b1u) >> (32 - ICMP_PEER_SET_BITS)) *
+			ICMP_PEER_WAYS;
+	struct icmp_peer *p = set;
+
+	for (int i = 0; i < ICMP_PEER_WAYS; i++) {
+		if (set[i].daddr == daddr)
+			return &set[i];
+		if (!set[i].daddr || (p->daddr && set[i].last < p->last))
+			p = &set[i];
+	}
+	p->daddr = daddr;
+	p->tokens = 0;
+	p->last = now - 60 * NSEC_PER_SEC; /* Linux's inet_getpeer() */
+	return p;
+}
+
+/* Linux's icmpv4_xrlim_allow() and inet_peer_xrlim_allow(). */
+static bool icmp_xrlim_allow(struct net *net, const struct rtable *rt,
+			     uint32_t daddr)
+{
+	int64_t timeout = READ_ONCE(net->sysctl.icmp_ratelimit) * NSEC_PER_MSEC;
+	int64_t now = clock_now_ns();
+	struct icmp_peer *p;
+	bool ok = true;
+
+	if (!(rt->dev->flags & IFF_LOOPBACK)) {
+		p = icmp_peer_get(net, daddr, now);
+		p->tokens = min_t(int64_t, p->tokens + now - p->last,
+				  XRLIM_BURST_FACTOR * timeout);
+		p->last = now;
+		ok = p->tokens >= timeout;
+		if (ok)
+			p->tokens -= timeout;
+	}
+	if (!ok) {
+		net_inc_stats(net, MIB_IcmpOutRateLimitHost);
+		return false;
+	}
+	net_ipv4(net)->icmp_global_credit -= (int)(net_random_u32(net) % 3);
+	return true;
+}
+
+void icmp_net_init(struct net *net)
+{
+	/* Long enough ago that the first message finds the bucket full. */
+	net_ipv4(net)->icmp_global_stamp = clock_now_ns() - NSEC_PER_SEC;
+}
+
+/* ---- sending ----------------------------------------------------------- */
+
+/* Build and send one ICMP message with @body after its header, if the rate
+ * limits let it go (when @limited). */
 static void icmp_push_reply(struct net *net, const struct icmp_hdr_info *ih,
 			    const void *body, size_t body_len, uint32_t saddr,
-			    uint32_t daddr, uint8_t tos)
+			    uint32_t daddr, uint8_t tos, bool limited)
 {
 	struct ip_tx tx = {
 		.saddr = saddr,
@@ -80,7 +189,13 @@ static void icmp_push_reply(struct net *net, const struct icmp_hdr_info *ih,
 	struct rtable rt;
 	uint8_t *p;
 
+	if (limited && !icmp_global_allow(net)) {
+		net_inc_stats(net, MIB_IcmpOutRateLimitGlobal);
+		return;
+	}
 	if (ip_route_output(net, daddr, saddr, 0, &rt))
+		return;
+	if (limited && !icmp_xrlim_allow(net, &rt, daddr))
 		return;
 	skb = alloc_skb(MAX_HEADER + ICMP_HLEN + body_len);
 	if (!skb)
@@ -122,10 +237,13 @@ void icmp_send(struct net *net, struct sk_buff *skb_in, uint8_t type,
 		ih.mtu = (uint16_t)info;
 	if (qlen > ICMP_ERR_MAX - IPV4_HLEN - ICMP_HLEN)
 		qlen = ICMP_ERR_MAX - IPV4_HLEN - ICMP_HLEN;
-	/* Linux: errors go with precedence "internetwork control". */
-	icmp_push_reply(net, &ih, quote, qlen,
-			dtype == RTN_LOCAL ? cb->daddr : 0, cb->saddr,
-			(uint8_t)((cb->tos & 0x1e) | 0xc0));
+	/* Linux: errors go with precedence "internetwork control", and
+	 * without limits about what came over the loopback. */
+	icmp_push_reply(
+		net, &ih, quote, qlen, dtype == RTN_LOCAL ? cb->daddr : 0,
+		cb->saddr, (uint8_t)((cb->tos & 0x1e) | 0xc0),
+		!icmp_unlimited(net, type, code) &&
+			!(skb_in->dev && (skb_in->dev->flags & IFF_LOOPBACK)));
 }
 
 static void icmp_echo(struct net *net, struct sk_buff *skb,
@@ -141,7 +259,8 @@ static void icmp_echo(struct net *net, struct sk_buff *skb,
 		return;
 	icmp_push_reply(net, &reply, skb->data + ICMP_HLEN,
 			skb->len - ICMP_HLEN, IPCB(skb)->daddr,
-			IPCB(skb)->saddr, IPCB(skb)->tos);
+			IPCB(skb)->saddr, IPCB(skb)->tos,
+			!icmp_unlimited(net, reply.type, reply.code));
 }
 
 static void icmp_rcv(struct net *net, struct sk_buff *skb)

@@ -138,6 +138,8 @@ int ip4_datagram_connect(struct sock *sk, struct sockaddr *uaddr, int len);
 int ip_dgram_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg);
 
 /* ICMP (icmp.c). */
+/* A new namespace's rate-limit state (netns_ipv4). */
+void icmp_net_init(struct net *net);
 void icmp_send(struct net *net, struct sk_buff *skb_in, uint8_t type,
 	       uint8_t code, uint32_t info);
 

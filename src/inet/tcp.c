@@ -55,6 +55,13 @@ static int tcp_init_sock(struct sock *sk)
 	tp->keepcnt = READ_ONCE(sock_net(sk)->sysctl.tcp_keepalive_probes);
 	tcp_set_ca(sk, tcp_ca_default());
 	tcp_offer_options(sk);
+	/* tcp_wmem[1], as Linux's tcp_init_sock(); it grows with the
+	 * window (tcp_sndbuf_expand()).  The receive buffer starts at
+	 * core.rmem_default, not tcp_rmem[1]: usnet's windows count the
+	 * skbs' overhead per segment (tcp_win_from_space()) where Linux
+	 * halves the buffer, and 212992 gives the 64 KiB windows Linux
+	 * starts with; it grows with the reader (tcp_rcv_space_adjust()). */
+	sk->sk_sndbuf = TCP_WMEM_DEFAULT;
 	sk->sk_destruct = tcp_destruct;
 	return 0;
 }
@@ -171,6 +178,11 @@ static void tcp_close(struct sock *sk, int64_t timeout)
 		tcp_set_state(sk, TCP_LAST_ACK);
 		tcp_send_fin(sk);
 		break;
+	case TCP_FIN_WAIT2:
+		/* Our FIN was acknowledged before the close (Linux's
+		 * tcp_close()): the orphan's wait for the peer's starts. */
+		tcp_fin_wait2_orphan(sk);
+		break;
 	default:
 		break;
 	}
@@ -221,12 +233,24 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	tcp_offer_options(sk);
 	tcp_set_state(sk, TCP_SYN_SENT);
 	tcp_hash_conn(sk);
-	err = tcp_connect(sk);
-	if (err) {
+	/* TCP_FASTOPEN_CONNECT with a cookie for the destination: the SYN
+	 * goes with the first write, carrying its data (Linux's
+	 * tcp_fastopen_defer_connect()). */
+	if (tp->fastopen_connect && !tp->tfo_data) {
+		struct tcp_options opt = { 0 };
+
+		if (tcp_fastopen_cookie_get(net, daddr, &opt)) {
+			tp->defer_connect = true;
+			return 0;
+		}
+	}
+	err = tcp_connect(sk, tp->tfo_data, tp->tfo_len);
+	if (err < 0) {
 		tcp_set_state(sk, TCP_CLOSE);
 		tcp_unhash(sk);
 		return err;
 	}
+	tp->tfo_copied = err;
 	return 0;
 }
 
@@ -277,6 +301,10 @@ static int inet_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 			goto out;
 		sock->state = SS_CONNECTING;
 		err = -EINPROGRESS;
+		if (tcp_sk(sk)->defer_connect) {
+			err = 0; /* connected, as far as the caller knows */
+			goto out;
+		}
 		break;
 	}
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
@@ -435,6 +463,34 @@ static void tcp_mark_push(struct sock *sk, struct sk_buff *skb)
 	tp->pushed_seq = tp->write_seq;
 }
 
+/* Linux's tcp_sendmsg_fastopen(): connect() to msg_name, the SYN taking
+ * what it can of the data when a cookie is known (RFC 7413 3); the
+ * bytes it took in *@copied_syn. */
+static int tcp_sendmsg_fastopen(struct sock *sk, struct kmsghdr *msg,
+				size_t size, size_t *copied_syn)
+{
+	struct sockaddr *uaddr = msg->msg_name;
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err;
+
+	if (!(READ_ONCE(sock_net(sk)->sysctl.tcp_fastopen) &
+	      TFO_CLIENT_ENABLE) ||
+	    (uaddr && msg->msg_namelen >= (int)sizeof(uaddr->sa_family) &&
+	     uaddr->sa_family == AF_UNSPEC))
+		return -EOPNOTSUPP;
+	if (tp->tfo_data)
+		return -EALREADY;
+	tp->tfo_data = &msg->msg_iter;
+	tp->tfo_len = size;
+	tp->tfo_copied = 0;
+	err = inet_stream_connect(sk->sk_socket, uaddr, msg->msg_namelen,
+				  (msg->msg_flags & MSG_DONTWAIT) ? O_NONBLOCK :
+								    0);
+	*copied_syn = (size_t)tp->tfo_copied;
+	tp->tfo_data = NULL;
+	return err;
+}
+
 static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -443,7 +499,35 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 	size_t copied = 0;
 	int err;
 
+	if (flags & MSG_FASTOPEN) {
+		size_t syn;
+
+		err = tcp_sendmsg_fastopen(sk, msg, size, &syn);
+		if (err == -EINPROGRESS && syn)
+			return (int)syn;
+		if (err)
+			return err;
+		copied = syn;
+	}
 	lock_sock(sk);
+	if (tp->defer_connect) {
+		/* the deferred SYN, with what it can take of the data */
+		int n;
+
+		tp->defer_connect = false;
+		n = tcp_connect(sk, &msg->msg_iter, size);
+		if (n < 0) {
+			tcp_set_state(sk, TCP_CLOSE);
+			tcp_unhash(sk);
+			err = n;
+			goto out_err;
+		}
+		copied = (size_t)n;
+		if (sk->sk_state == TCP_SYN_SENT && !timeo) {
+			release_sock(sk);
+			return n ? n : -EINPROGRESS;
+		}
+	}
 	/* Linux's sk_stream_wait_connect(): only a connection on its way
 	 * is waited for; anything else is EPIPE. */
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
@@ -477,6 +561,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 			while (!tcp_memory_free(sk)) {
 				if (copied)
 					tcp_mark_push(sk, NULL);
+				if (copied && (flags & MSG_OOB))
+					tcp_mark_urg(sk);
 				tcp_write_xmit(sk, true);
 				err = -EAGAIN;
 				if (!timeo)
@@ -519,7 +605,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		TCP_SKB_CB(skb)->end_seq += (uint32_t)chunk;
 		tp->write_seq += (uint32_t)chunk;
 		copied += chunk;
-		if (skb->len >= mss) {
+		/* Urgent data waits for its mark (Linux's tcp_push()). */
+		if (skb->len >= mss && !(flags & MSG_OOB)) {
 			/* Linux's forced_push(); and the end of the write,
 			 * marked before it goes */
 			if (after(tp->write_seq,
@@ -533,6 +620,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 out:
 	if (copied && !(flags & MSG_MORE))
 		tcp_mark_push(sk, NULL);
+	if (copied && (flags & MSG_OOB))
+		tcp_mark_urg(sk);
 	tcp_write_xmit(sk, !(flags & MSG_MORE));
 	if (copied) {
 		release_sock(sk);
@@ -573,6 +662,19 @@ static void tcp_cleanup_rbuf(struct sock *sk, int copied)
 		tcp_send_ack(sk);
 }
 
+void tcp_rcv_consume(struct sock *sk, struct sk_buff *skb, uint32_t n)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	TCP_SKB_CB(skb)->consumed += n;
+	tp->copied_seq += n;
+	if (TCP_SKB_CB(skb)->consumed >= skb->len) {
+		skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	tcp_urg_passed(tp);
+}
+
 static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		       int flags)
 {
@@ -586,7 +688,7 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		goto out;
 	}
 	if (flags & MSG_OOB) {
-		err = -EINVAL; /* no urgent data kept (yet) */
+		err = tcp_recv_urg(sk, msg, len, flags);
 		goto out;
 	}
 	if (len > INT_MAX)
@@ -601,9 +703,14 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 		/* At least once: a zero-length read still reports EAGAIN,
 		 * an error or EOF as Linux's does. */
 		do {
+			uint32_t seq = tp->copied_seq + (uint32_t)peek;
 			struct sk_buff *skb;
 			size_t avail = 0, skip = peek;
+			bool hole;
 
+			/* A read that has data stops at the urgent mark. */
+			if (copied && tcp_at_mark(tp, seq))
+				break;
 			skb_queue_walk(&sk->sk_receive_queue, skb) {
 				size_t left =
 					skb->len - TCP_SKB_CB(skb)->consumed;
@@ -642,29 +749,27 @@ static int tcp_recvmsg(struct sock *sk, struct kmsghdr *msg, size_t len,
 			}
 			if (avail > len)
 				avail = len;
-			if (!(flags & MSG_TRUNC))
+			/* Up to the mark; the urgent byte itself is stepped
+			 * over unless SO_OOBINLINE. */
+			avail = tcp_urg_clip(sk, seq, avail, &hole);
+			if (!(flags & MSG_TRUNC) && avail > hole)
 				copy_to_iter(skb->data +
 						     TCP_SKB_CB(skb)->consumed +
-						     skip,
-					     avail, &msg->msg_iter);
-			copied += (int)avail;
-			len -= avail;
-			if (flags & MSG_PEEK) {
+						     skip + hole,
+					     avail - hole, &msg->msg_iter);
+			copied += (int)(avail - hole);
+			len -= avail - hole;
+			if (flags & MSG_PEEK)
 				peek += avail;
-				continue;
-			}
-			TCP_SKB_CB(skb)->consumed += (uint32_t)avail;
-			tp->copied_seq += (uint32_t)avail;
-			if (TCP_SKB_CB(skb)->consumed >= skb->len) {
-				skb_unlink(skb, &sk->sk_receive_queue);
-				kfree_skb(skb);
-			}
+			else
+				tcp_rcv_consume(sk, skb, (uint32_t)avail);
 		} while (len > 0);
 	}
 	if (flags & MSG_PEEK) {
 		sk_peek_offset_fwd(sk, copied);
 	} else {
 		sk_peek_offset_bwd(sk, copied);
+		tcp_rcv_space_adjust(sk);
 		tcp_cleanup_rbuf(sk, copied);
 	}
 out:
@@ -755,7 +860,10 @@ static __poll_t tcp_poll(struct file *file, struct socket *sock,
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		if (tcp_inq(sk) >= sock_rcvlowat(sk, false, INT_MAX))
+		int target = sock_rcvlowat(sk, false, INT_MAX);
+
+		mask |= tcp_urg_poll(sk, &target);
+		if (tcp_inq(sk) >= target)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(sk->sk_shutdown & SEND_SHUTDOWN)) {
 			if (tcp_memory_free(sk))
@@ -764,6 +872,10 @@ static __poll_t tcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* A deferred Fast Open connect is writable: the write sends the
+	 * SYN (Linux's tcp_poll()). */
+	if (state == TCP_SYN_SENT && tcp_sk(sk)->defer_connect)
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (sk->sk_err)
 		mask |= EPOLLERR;
 out:
@@ -773,8 +885,6 @@ out:
 
 /* Linux's tcp_set_rcvlowat(): at most half the receive buffer the user
  * set, else half of tcp_rmem[2], so that the mark can be reached. */
-#define TCP_RMEM_MAX 6291456
-
 static void tcp_set_rcvlowat(struct sock *sk, int val)
 {
 	int cap = (sk->sk_userlocks & SOCK_RCVBUF_LOCK) ?
@@ -797,7 +907,7 @@ static int tcp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 			release_sock(sk);
 			return -EINVAL;
 		}
-		n = tcp_inq(sk);
+		n = tcp_urg_inq(sk, tcp_inq(sk));
 		break;
 	case SIOCOUTQ:
 		if (sk->sk_state == TCP_LISTEN) {
@@ -814,7 +924,7 @@ static int tcp_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 		n = (int)(tp->write_seq - tp->snd_nxt);
 		break;
 	case SIOCATMARK:
-		n = 0;
+		n = tcp_at_mark(tp, tp->copied_seq);
 		break;
 	default:
 		release_sock(sk);
@@ -928,14 +1038,9 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		tp->nodelay = val != 0;
-		if (tp->nodelay) {
-			/* Pushes what is pending, even past a cork. */
-			bool cork = tp->cork;
-
-			tp->cork = false;
-			tcp_write_xmit(sk, true);
-			tp->cork = cork;
-		}
+		/* Pushes what is pending, even past a cork. */
+		if (tp->nodelay)
+			tcp_push_pending(sk);
 		break;
 	case TCP_CORK:
 		tp->cork = val != 0;
@@ -953,9 +1058,10 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > 32767)
 			err = -EINVAL;
-		else if (optname == TCP_KEEPIDLE)
+		else if (optname == TCP_KEEPIDLE) {
 			tp->keepidle = val;
-		else
+			tcp_keepidle_changed(sk);
+		} else
 			tp->keepintvl = val;
 		break;
 	case TCP_KEEPCNT:
@@ -989,8 +1095,22 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_WINDOW_CLAMP:
 		err = tcp_set_window_clamp(sk, val);
 		break;
+	case TCP_FASTOPEN_CONNECT:
+		/* Linux's: 0 or 1, on a closed socket, with the client side
+		 * of net.ipv4.tcp_fastopen on. */
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (!(READ_ONCE(sock_net(sk)->sysctl.tcp_fastopen) &
+			   TFO_CLIENT_ENABLE))
+			err = -EOPNOTSUPP;
+		else if (sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else
+			tp->fastopen_connect = val;
+		break;
 	case TCP_FASTOPEN:
-		/* Stored for a listener; usnet does not do TFO (yet). */
+		/* The listener's queue of connections with SYN data not yet
+		 * acknowledged (tcp_fastopen.c). */
 		if (val >= 0 &&
 		    (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN))
 			tp->fastopen_qlen = val;
@@ -1032,6 +1152,7 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 		return;
 	}
 	info->tcpi_retransmits = (uint8_t)tp->retransmits;
+	info->tcpi_probes = (uint8_t)tp->probes_out;
 	info->tcpi_rto = (uint32_t)(tp->rto / 1000);
 	info->tcpi_snd_mss = tp->mss_cache;
 	info->tcpi_rcv_mss = tp->rx_opt_mss ? tp->rx_opt_mss : tp->mss_cache;
@@ -1047,6 +1168,8 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (tp->sack_ok && sk->sk_state != TCP_SYN_SENT)
 		info->tcpi_options |= TCPI_OPT_SACK;
+	if (tp->syn_data_acked)
+		info->tcpi_options |= TCPI_OPT_SYN_DATA;
 	info->tcpi_total_retrans = tp->total_retrans;
 	/* Linux's numbers: Open 0, Recovery 3, Loss 4 */
 	info->tcpi_ca_state = tp->ca_state == TCP_CA_RECOVERY ? 3 :
@@ -1123,6 +1246,9 @@ static int tcp_getsockopt(struct sock *sk, int level, int optname, void *optval,
 	case TCP_FASTOPEN:
 		val = tp->fastopen_qlen;
 		break;
+	case TCP_FASTOPEN_CONNECT:
+		val = tp->fastopen_connect;
+		break;
 	case TCP_INFO: {
 		struct tcp_info_ext info;
 
@@ -1190,9 +1316,16 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	tp->snd_wnd = tp->max_window = 0;
 	tp->srtt = 0;
 	tp->rto = TCP_TIMEOUT_INIT;
+	tp->defer_connect = false;
+	tp->syn_data_acked = false;
+	tp->tfo_syn = false;
+	memset(&tp->tfo, 0, sizeof(tp->tfo));
 	tp->snd_cwnd = TCP_INIT_CWND;
 	tp->snd_ssthresh = INT_MAX;
 	tp->retransmits = 0;
+	tp->urg_mode = false;
+	tp->urg_data = 0;
+	sock_reset_flag(sk, SOCK_DONE);
 	sk->sk_error_report(sk);
 	return 0;
 }
@@ -1217,6 +1350,7 @@ struct proto tcp_prot = {
 	.getsockopt = tcp_getsockopt,
 	.ioctl = tcp_ioctl,
 	.set_rcvlowat = tcp_set_rcvlowat,
+	.keepalive = tcp_set_keepalive,
 };
 
 static int inet_stream_sendmsg(struct socket *sock, struct kmsghdr *msg,

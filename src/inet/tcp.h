@@ -31,9 +31,13 @@
 #define TCP_WSCALE	    7
 #define TCP_MAX_WINDOW	    (1u << 30)
 #define TCP_CA_NAME_MAX	    16
-#define TCP_TS_OPT_LEN	    12 /* NOP, NOP, timestamps */
-#define TCP_PAWS_24DAYS	    (24LL * 86400 * NSEC_PER_SEC)
-#define TCP_OOW_RATELIMIT   (500 * NSEC_PER_MSEC) /* tcp_invalid_ratelimit */
+/* Linux's defaults of net.ipv4.tcp_rmem and tcp_wmem: a new socket's
+ * buffers, and how far tuning grows them */
+#define TCP_RMEM_MAX	 6291456
+#define TCP_WMEM_DEFAULT 16384
+#define TCP_WMEM_MAX	 4194304
+#define TCP_TS_OPT_LEN	 12 /* NOP, NOP, timestamps */
+#define TCP_PAWS_24DAYS	 (24LL * 86400 * NSEC_PER_SEC)
 
 /* The MSS a device's MTU allows: headers off, and never a datagram over
  * 65535 bytes (loopback: 65495, as Linux announces). */
@@ -109,8 +113,6 @@ struct tcp_sock {
 	int64_t ts_recent_stamp; /* when it was stored (PAWS, 5.5) */
 	uint32_t ts_offset;	 /* added to our ms clock (5.4) */
 	uint32_t sack_recent;	 /* seq of the latest out-of-order arrival */
-	int64_t last_oow_ack;	 /* when an ACK last answered a segment
-				  * out of the window (RFC 5961 7) */
 
 	/* receive side */
 	uint32_t rcv_nxt, rcv_wnd, rcv_wup, irs;
@@ -154,6 +156,17 @@ struct tcp_sock {
 	int notsent_lowat;
 	int window_clamp;
 	int fastopen_qlen;
+	/* TCP Fast Open (tcp_fastopen.c): a client's SYN carries the
+	 * option; what SYN data was acked; a server's SYN-ACK cookie */
+	bool fastopen_connect;	   /* TCP_FASTOPEN_CONNECT */
+	bool defer_connect;	   /* its SYN waits for the first write */
+	bool tfo_syn;		   /* our SYN carries the option */
+	bool syn_data_acked;	   /* TCPI_OPT_SYN_DATA */
+	bool accept_queued;	   /* a child queued for accept() */
+	struct tcp_options tfo;	   /* the option to send in our SYN(-ACK) */
+	struct iov_iter *tfo_data; /* MSG_FASTOPEN's data, during connect */
+	size_t tfo_len;
+	int tfo_copied;		 /* of it, into the SYN */
 	uint8_t defer_accept;	 /* SYN-ACK retransmissions */
 	bool defer_acked;	 /* half-open, its ACK dropped for it */
 	bool pingpong;		 /* TCP_QUICKACK 0: delay ACKs */
@@ -170,10 +183,28 @@ struct tcp_sock {
 	bool orphan_counted;
 	bool port_by_connect; /* an ephemeral port connect() chose */
 
+	/* receive buffer tuning (Linux's rcvq_space): bytes read in the
+	 * last RTT, from where, since when */
+	uint32_t rcvq_space, rcvq_seq;
+	int64_t rcvq_time;
+
 	/* statistics for TCP_INFO */
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_out, segs_in;
 	uint32_t total_retrans;
+
+	/* keepalive (tcp_timer.c) */
+	int64_t rcv_tstamp; /* the last acceptable ACK, or establishment */
+	int probes_out;	    /* keepalive probes not answered */
+
+	/* urgent data (tcp_urg.c) */
+	uint32_t snd_up;   /* past the urgent byte we sent */
+	bool urg_mode;	   /* snd_up not yet acknowledged */
+	uint32_t urg_seq;  /* the peer's urgent byte */
+	uint16_t urg_data; /* TCP_URG_* | the byte */
+
+	/* the last ACK to an unacceptable segment (tcp_input.c) */
+	int64_t last_oow_ack_time;
 };
 
 /* A congestion-control algorithm (Linux's tcp_congestion_ops). */
@@ -189,6 +220,10 @@ struct tcp_congestion_ops {
 	/* a retransmission timeout */
 	void (*loss)(struct sock *sk);
 };
+/* What is known of the peer's urgent byte (Linux's tp->urg_data). */
+#define TCP_URG_VALID  0x0100 /* here, in the low 8 bits */
+#define TCP_URG_NOTYET 0x0200 /* announced, not arrived */
+#define TCP_URG_READ   0x0400 /* read with MSG_OOB */
 
 static inline struct tcp_sock *tcp_sk(const struct sock *sk)
 {
@@ -235,9 +270,10 @@ void tcp_done(struct sock *sk);
 /* tcp_output.c */
 int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcp_write_xmit(struct sock *sk, bool push);
+void tcp_push_pending(struct sock *sk);
 void tcp_send_ack(struct sock *sk);
 void tcp_ack_snd_check(struct sock *sk);
-int tcp_connect(struct sock *sk);
+int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len);
 void tcp_send_synack(struct sock *sk);
 void tcp_send_fin(struct sock *sk);
 void tcp_send_active_reset(struct sock *sk);
@@ -249,6 +285,14 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 uint32_t tcp_receive_window(const struct tcp_sock *tp);
 uint32_t tcp_select_window(struct sock *sk);
 uint32_t tcp_win_from_space(const struct sock *sk, int space);
+/* The buffer a window of @win bytes takes (tcp_win_from_space()'s
+ * inverse). */
+int tcp_space_from_win(const struct sock *sk, uint32_t win);
+/* Grow the send buffer with the window (Linux's tcp_sndbuf_expand()). */
+void tcp_sndbuf_expand(struct sock *sk);
+/* Grow the receive buffer to what the reader takes per RTT (Linux's
+ * tcp_rcv_space_adjust(), "DRS"). */
+void tcp_rcv_space_adjust(struct sock *sk);
 void tcp_init_xmit_timers(struct sock *sk);
 void tcp_send_probe(struct sock *sk);
 bool tcp_write_wakeup(struct sock *sk);
@@ -286,6 +330,35 @@ int cookie_check(struct net *net, const struct tcp_cookie_tuple *t,
 uint32_t cookie_ts_encode(uint32_t tsval, int wscale, bool sack);
 void cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack);
 
+/* tcp_fastopen.c (RFC 7413) */
+#define TFO_CLIENT_ENABLE 1
+#define TFO_SERVER_ENABLE 2
+#define TFO_CACHE_SIZE	  16
+
+struct tcp_fastopen_entry {
+	uint32_t daddr;
+	uint8_t len; /* 0: unused */
+	uint8_t cookie[TCP_FASTOPEN_COOKIE_MAX];
+};
+
+/* The cookies a namespace's clients were given (tcp_ipv4.c holds it). */
+struct tcp_fastopen_cache {
+	struct tcp_fastopen_entry e[TFO_CACHE_SIZE];
+	unsigned int next;
+};
+
+struct tcp_fastopen_cache *tcp_fastopen_cache(struct net *net);
+bool tcp_fastopen_server(struct sock *lsk);
+bool tcp_fastopen_check(struct net *net, uint32_t saddr, uint32_t daddr,
+			const struct tcp_options *opt,
+			struct tcp_options *synack);
+/* The option of a client's SYN to @daddr: its cookie, or a request;
+ * whether there is a cookie. */
+bool tcp_fastopen_cookie_get(struct net *net, uint32_t daddr,
+			     struct tcp_options *opt);
+void tcp_fastopen_cookie_set(struct net *net, uint32_t daddr,
+			     const struct tcp_options *opt);
+
 /* tcp_cong.c */
 const struct tcp_congestion_ops *tcp_ca_default(void);
 const struct tcp_congestion_ops *tcp_ca_find(const char *name);
@@ -298,9 +371,35 @@ void tcp_ca_acked(struct sock *sk, uint32_t acked, int64_t rtt);
 void tcp_reset_xmit_timer(struct sock *sk);
 void tcp_clear_xmit_timers(struct sock *sk);
 void tcp_time_wait(struct sock *sk);
+/* An orphan's FIN was acknowledged: FIN_WAIT2 ends after TCP_LINGER2. */
+void tcp_fin_wait2_orphan(struct sock *sk);
+/* Keepalive (RFC 1122 4.2.3.6): the connection is established (or a
+ * deferred child is accepted); an acceptable ACK arrived; SO_KEEPALIVE
+ * is set (the proto's keepalive hook); TCP_KEEPIDLE changed. */
+void tcp_keepalive_start(struct sock *sk);
+void tcp_keepalive_ack(struct sock *sk);
+void tcp_set_keepalive(struct sock *sk, int val);
+void tcp_keepidle_changed(struct sock *sk);
+
+/* tcp_urg.c */
+void tcp_mark_urg(struct sock *sk);
+bool tcp_urg_mode(const struct tcp_sock *tp);
+void tcp_urg_hdr(struct tcp_sock *tp, struct tcp_hdr_info *th);
+void tcp_urg(struct sock *sk, const struct sk_buff *skb,
+	     const struct tcp_hdr_info *th);
+int tcp_recv_urg(struct sock *sk, struct kmsghdr *msg, size_t len, int flags);
+size_t tcp_urg_clip(const struct sock *sk, uint32_t seq, size_t avail,
+		    bool *hole);
+bool tcp_at_mark(const struct tcp_sock *tp, uint32_t seq);
+void tcp_urg_passed(struct tcp_sock *tp);
+int tcp_urg_inq(const struct sock *sk, int queued);
+__poll_t tcp_urg_poll(const struct sock *sk, int *target);
 
 /* tcp.c */
 void tcp_write_queue_purge(struct sock *sk);
+/* The reader takes @n bytes of @skb, the head of the receive queue,
+ * freeing it once all is taken. */
+void tcp_rcv_consume(struct sock *sk, struct sk_buff *skb, uint32_t n);
 /* How long an orphan stays in FIN_WAIT2, ms (TCP_LINGER2; -1: not). */
 int tcp_fin_time(const struct sock *sk);
 /* The seconds TCP_DEFER_ACCEPT's count of retransmissions takes. */

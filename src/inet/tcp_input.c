@@ -68,12 +68,13 @@ static void tcp_rtt_sample(struct tcp_sock *tp, int64_t rtt)
 
 /* Free what @ack covers from the write queue; returns the segments, and
  * in *@rtt the RTT sample, or 0. */
-static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
+static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt,
+				    int64_t *last_xmit)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
-	int64_t first_sent = 0;
-	bool retrans = false;
+	int64_t first_sent = 0, last = 0;
+	bool retrans = false, sampled = false;
 	uint32_t segs = 0;
 
 	*rtt = 0;
@@ -84,10 +85,14 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 
 		if (after(cb->end_seq, ack))
 			break;
+		if (cb->sent > last)
+			last = cb->sent;
 		if (cb->sacked & TCPCB_EVER_RETRANS)
 			retrans = true;
-		else if (!first_sent && !(cb->sacked & TCPCB_SACKED))
-			first_sent = cb->sent;
+		else if (!sampled && !(cb->sacked & TCPCB_SACKED)) {
+			first_sent = cb->sent; /* 0 too, on a clock at 0 */
+			sampled = true;
+		}
 		if (cb->sacked & TCPCB_SACKED)
 			tp->sacked_out--;
 		if (cb->sacked & TCPCB_LOST)
@@ -102,11 +107,13 @@ static uint32_t tcp_clean_rtx_queue(struct sock *sk, uint32_t ack, int64_t *rtt)
 	 * tcp_clean_rtx_queue()): what waited behind a lost segment is
 	 * acknowledged only when the hole is filled, and its age is the
 	 * recovery's, not the path's. */
-	if (first_sent && !retrans) {
+	if (sampled && !retrans) {
 		*rtt = clock_now_ns() - first_sent;
 		if (*rtt <= 0)
 			*rtt = 1; /* a sample still, however fast */
 	}
+	if (last_xmit)
+		*last_xmit = last;
 	return segs;
 }
 
@@ -256,11 +263,19 @@ static void tcp_dupack(struct sock *sk, bool newly_sacked)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
+	uint32_t oseg = (tp->snd_nxt - tp->snd_una + tp->mss_cache - 1) /
+			tp->mss_cache,
+		 thresh = TCP_DUPTHRESH;
+
 	tp->dupacks++;
+	/* RFC 5827 (early retransmit): with fewer than four segments out
+	 * and nothing new to send, fewer duplicates can come. */
+	if (oseg < 4 && oseg > 1 && !tp->send_head)
+		thresh = oseg - 1;
 	switch (tp->ca_state) {
 	case TCP_CA_OPEN:
-		if (tp->dupacks >= TCP_DUPTHRESH ||
-		    (tp->sack_ok && tp->sacked_out >= TCP_DUPTHRESH))
+		if (tp->dupacks >= thresh ||
+		    (tp->sack_ok && tp->sacked_out >= thresh))
 			tcp_enter_recovery(sk);
 		break;
 	case TCP_CA_RECOVERY:
@@ -302,25 +317,47 @@ static void tcp_recovery_ack(struct sock *sk, uint32_t ack, uint32_t segs,
 	tcp_xmit_retransmit_queue(sk);
 }
 
-/* Answers to segments that are not acceptable go at most once per
- * tcp_invalid_ratelimit (500 ms) on a connection (RFC 5961 7, Linux's
- * __tcp_oow_rate_limited()): true when this one must not. */
-static bool tcp_oow_rate_limited(struct tcp_sock *tp)
-{
-	int64_t now = clock_now_ns();
+/* ---- answers to unacceptable segments ---------------------------------- */
 
-	if (tp->last_oow_ack && now - tp->last_oow_ack < TCP_OOW_RATELIMIT)
+/*
+ * Linux's __tcp_oow_rate_limited(): at most one ACK per
+ * ipv4.tcp_invalid_ratelimit (500 ms) answers segments out of the window,
+ * challenges (RFC 5961) or acknowledgments of what was never sent.  Two
+ * ends that disagree on the sequence numbers would otherwise answer each
+ * other's answers for ever (an ACK loop).  Counted in @mib when held.
+ */
+static bool tcp_oow_rate_limited(struct sock *sk, enum snmp_mib mib)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns(), elapsed = now - tp->last_oow_ack_time;
+	int64_t limit =
+		(int64_t)READ_ONCE(sock_net(sk)->sysctl.tcp_invalid_ratelimit) *
+		NSEC_PER_MSEC;
+
+	if (tp->last_oow_ack_time && elapsed >= 0 && elapsed < limit) {
+		net_inc_stats(sock_net(sk), mib);
 		return true;
-	tp->last_oow_ack = now;
+	}
+	tp->last_oow_ack_time = now;
 	return false;
 }
 
-/* An ACK for a segment that is not acceptable, or a challenge ACK (RFC
- * 5961 3.2, 4.2, 5.2), rate-limited unless the segment brought data
- * (@data; Linux's tcp_oow_rate_limited(): a loop of ACKs carries none). */
-static void tcp_send_oow_ack(struct sock *sk, bool data)
+/* RFC 9293 3.10.7.4, first: an unacceptable segment gets an ACK; within
+ * the rate limit unless it carries data (or a FIN) and no SYN, which no
+ * loop is made of (Linux's tcp_oow_rate_limited()). */
+static void tcp_send_dupack(struct sock *sk, const struct tcp_hdr_info *th,
+			    uint32_t seglen, enum snmp_mib mib)
 {
-	if (data || !tcp_oow_rate_limited(tcp_sk(sk)))
+	if ((seglen && !(th->flags & TCPHDR_SYN)) ||
+	    !tcp_oow_rate_limited(sk, mib))
+		tcp_send_ack(sk);
+}
+
+/* RFC 5961 3.2, 4.2, 5.2: the challenge ACK (Linux's
+ * tcp_send_challenge_ack()). */
+static void tcp_send_challenge_ack(struct sock *sk)
+{
+	if (!tcp_oow_rate_limited(sk, MIB_TcpExtTCPACKSkippedChallenge))
 		tcp_send_ack(sk);
 }
 
@@ -332,15 +369,16 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	uint32_t ack = th->ack_seq,
 		 wnd = (uint32_t)th->window << tp->snd_wscale;
 	bool newly_sacked = false, win_update = false;
+	int64_t rtt, last_xmit;
 	uint32_t segs;
-	int64_t rtt;
 
 	if (after(ack, tp->snd_nxt)) {
-		tcp_send_oow_ack(sk, false); /* acks what we never sent */
+		tcp_send_challenge_ack(sk); /* acks what we never sent */
 		return false;
 	}
 	if (before(ack, tp->snd_una))
 		return true; /* an old duplicate */
+	tcp_keepalive_ack(sk);
 	/* The send window (SND.WL1/WL2 rule). */
 	if (before(tp->snd_wl1, seq) ||
 	    (tp->snd_wl1 == seq && !before(ack, tp->snd_wl2))) {
@@ -363,10 +401,14 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 		return true;
 	}
 	/* New data acknowledged. */
-	segs = tcp_clean_rtx_queue(sk, ack, &rtt);
+	segs = tcp_clean_rtx_queue(sk, ack, &rtt, &last_xmit);
 	/* RFC 7323 4.1: the echoed TSval measures the RTT where Karn leaves
-	 * no sample. */
-	if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts && th->opt.tsecr)
+	 * no sample; but not an echo older than the last transmission of
+	 * what it acknowledges (the ACK of that one was lost, and a later
+	 * duplicate brought back the old TSval: its age is the RTO's). */
+	if (!rtt && segs && tp->tstamp_ok && th->opt.has_ts && th->opt.tsecr &&
+	    (int32_t)(th->opt.tsecr - ((uint32_t)(last_xmit / NSEC_PER_MSEC) +
+				       tp->ts_offset)) >= 0)
 		rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) * NSEC_PER_MSEC;
 	tp->snd_una = ack;
 	if (rtt)
@@ -377,9 +419,15 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	if (tp->ca_state != TCP_CA_OPEN)
 		tcp_recovery_ack(sk, ack, segs, rtt);
 	else
-		/* Grow only a window that is in use (Linux's
+	/* Grow only a window that is in use (Linux's
 		 * tcp_is_cwnd_limited()). */
+	{
+		uint32_t cwnd = tp->snd_cwnd;
+
 		tcp_ca_acked(sk, tp->cwnd_limited ? (segs ? segs : 1) : 0, rtt);
+		if (tp->snd_cwnd > cwnd)
+			tcp_sndbuf_expand(sk);
+	}
 	if (tp->snd_una == tp->snd_nxt)
 		del_timer(&tp->retransmit_timer);
 	else
@@ -548,6 +596,7 @@ static void tcp_fin(struct sock *sk)
 
 	tp->rcv_nxt++;
 	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
 	switch (sk->sk_state) {
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
@@ -600,8 +649,9 @@ void tcp_child_established(struct sock *child)
 	struct sock *parent = tp->parent;
 	struct sk_buff *skb;
 
-	if (!parent)
+	if (!parent || tp->accept_queued)
 		return;
+	tp->accept_queued = true;
 	tcp_sk(parent)->syn_queue_len--;
 	skb = alloc_skb(0);
 	if (!skb) {
@@ -674,12 +724,13 @@ static void tcp_ack_syn(struct sock *sk, uint32_t ack)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	int64_t rtt;
-	uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt);
+	uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt, NULL);
 
 	tp->snd_una = ack;
 	if (segs && rtt)
 		tcp_rtt_sample(tp, rtt);
 	tp->retransmits = 0;
+	tp->retrans_stamp = 0;
 	del_timer(&tp->retransmit_timer);
 }
 
@@ -707,13 +758,32 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		return;
 	tp->irs = th->seq;
 	tp->rcv_nxt = th->seq + 1;
-	tp->rcv_wup = tp->rcv_nxt;
+	tp->rcv_wup = tp->copied_seq = tp->rcv_nxt;
 	tcp_syn_options(tp, &th->opt, true);
 	tp->snd_wl1 = th->seq;
 	if (th->flags & TCPHDR_ACK) {
+		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
+
+		if (tp->tfo_syn)
+			tcp_fastopen_cookie_set(sock_net(sk),
+						inet_sk(sk)->inet_daddr,
+						&th->opt);
+		tp->syn_data_acked =
+			syn && syn->len &&
+			!before(th->ack_seq, TCP_SKB_CB(syn)->end_seq);
 		tcp_set_snd_wnd(tp, th->window); /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
 		tcp_ack_syn(sk, th->ack_seq);
+		syn = skb_peek(&sk->sk_write_queue);
+		if (syn && (TCP_SKB_CB(syn)->flags & TCPHDR_SYN)) {
+			/* RFC 7413 3: the server took the SYN but not its
+			 * data: the data goes again, as data. */
+			TCP_SKB_CB(syn)->flags &= (uint8_t)~TCPHDR_SYN;
+			TCP_SKB_CB(syn)->seq = tp->snd_una;
+			TCP_SKB_CB(syn)->sacked = TCPCB_EVER_RETRANS;
+			tp->snd_nxt = tp->snd_una;
+			tp->send_head = syn;
+		}
 		tcp_set_state(sk, TCP_ESTABLISHED);
 		tcp_send_ack(sk);
 		sk->sk_state_change(sk);
@@ -734,17 +804,8 @@ static void tcp_fin_acked(struct sock *sk)
 		sk->sk_state_change(sk);
 		/* An orphan does not wait for ever (TCP_LINGER2, else
 		 * ipv4.tcp_fin_timeout); with TCP_LINGER2 < 0 not at all. */
-		if (sock_flag(sk, SOCK_DEAD)) {
-			int ms = tcp_fin_time(sk);
-
-			if (ms < 0) {
-				tcp_send_active_reset(sk);
-				tcp_done(sk);
-				break;
-			}
-			mod_timer(&tcp_sk(sk)->keepalive_timer,
-				  clock_now_ns() + (int64_t)ms * NSEC_PER_MSEC);
-		}
+		if (sock_flag(sk, SOCK_DEAD))
+			tcp_fin_wait2_orphan(sk);
 		break;
 	case TCP_CLOSING:
 		tcp_time_wait(sk);
@@ -781,7 +842,8 @@ static void tcp_timewait_process(struct sock *sk, const struct tcp_hdr_info *th,
 		mod_timer(&tp->keepalive_timer,
 			  clock_now_ns() + TCP_TIMEWAIT_LEN);
 	if (!in_window)
-		tcp_send_oow_ack(sk, seglen && !(th->flags & TCPHDR_SYN));
+		tcp_send_dupack(sk, th, seglen,
+				MIB_TcpExtTCPACKSkippedTimeWait);
 }
 
 /*
@@ -795,8 +857,6 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	struct net *net = sock_net(sk);
 	uint32_t seq = th->seq, len = skb->len;
 	uint32_t seglen = len + !!(th->flags & TCPHDR_FIN);
-	/* what an ACK loop would not carry (Linux's tcp_oow_rate_limited()) */
-	bool has_data = seglen && !(th->flags & TCPHDR_SYN);
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
 		tcp_timewait_process(sk, th, seglen);
@@ -808,7 +868,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	if (sk->sk_state == TCP_SYN_RECV && seq == tp->irs &&
 	    (th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
 		    TCPHDR_SYN) {
-		if (!tcp_oow_rate_limited(tp)) {
+		if (!tcp_oow_rate_limited(sk, MIB_TcpExtTCPACKSkippedSeq)) {
 			tcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
 			tcp_reset_xmit_timer(sk);
 		}
@@ -818,7 +878,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	 * anyway (as Linux's tcp_validate_incoming()). */
 	if (tcp_paws_reject(tp, th) && !(th->flags & TCPHDR_RST)) {
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_TCP_RFC7323_PAWS);
-		tcp_send_oow_ack(sk, has_data);
+		tcp_send_dupack(sk, th, seglen, MIB_TcpExtTCPACKSkippedSeq);
 		return;
 	}
 	/* After a simultaneous open the peer's SYN-ACK (its SYN again, with
@@ -835,14 +895,15 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	/* first: the sequence number */
 	if (!tcp_sequence_ok(tp, seq, seglen)) {
 		if (!(th->flags & TCPHDR_RST))
-			tcp_send_oow_ack(sk, has_data);
+			tcp_send_dupack(sk, th, seglen,
+					MIB_TcpExtTCPACKSkippedSeq);
 		goto drop;
 	}
 	tcp_store_ts_recent(tp, th);
 	/* second: RST (RFC 5961 3.2: only the exact one resets) */
 	if (th->flags & TCPHDR_RST) {
 		if (seq != tp->rcv_nxt) {
-			tcp_send_oow_ack(sk, false); /* challenge ACK */
+			tcp_send_challenge_ack(sk);
 			goto drop;
 		}
 		tcp_reset(sk, sk->sk_state == TCP_SYN_RECV && !tp->parent ?
@@ -853,7 +914,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	}
 	/* fourth: a SYN in the window (RFC 5961 4.2: challenge ACK) */
 	if (th->flags & TCPHDR_SYN) {
-		tcp_send_oow_ack(sk, false);
+		tcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	/* fifth: the ACK field */
@@ -894,6 +955,8 @@ ack:
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
 	}
+	/* sixth: the URG bit */
+	tcp_urg(sk, skb, th);
 	/* seventh: the data, in the states that still take it */
 	if (len &&
 	    (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_FIN_WAIT1 ||
@@ -983,7 +1046,7 @@ static struct sock *tcp_make_child(struct sock *lsk, struct sk_buff *skb,
 	tp->parent = lsk;
 	tp->irs = peer_isn;
 	tp->rcv_nxt = peer_isn + 1;
-	tp->rcv_wup = tp->rcv_nxt;
+	tp->rcv_wup = tp->copied_seq = tp->rcv_nxt;
 	tp->iss = iss;
 	tp->ts_offset = tcp_ts_off(net, cb->daddr, cb->saddr);
 	/* Our MSS from the route back, as the active side's. */
@@ -1096,6 +1159,41 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	return sk; /* with sk_alloc()'s reference, for the caller to drop */
 }
 
+/* Connections with SYN data waiting in the accept queue for their
+ * handshake to end: what TCP_FASTOPEN's queue length bounds. */
+static int tcp_fastopen_pending(struct sock *lsk)
+{
+	struct sk_buff *skb;
+	int n = 0;
+
+	skb_queue_walk(&tcp_sk(lsk)->accept_queue, skb)
+		n += skb->sk->sk_state == TCP_SYN_RECV;
+	return n;
+}
+
+/* The data of a SYN with a good cookie, into the child's receive queue;
+ * 0, or -ENOMEM. */
+static int tcp_fastopen_take_data(struct sock *sk, const struct sk_buff *syn)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb = alloc_skb(syn->len);
+
+	if (!skb)
+		return -ENOMEM;
+	memcpy(skb_put(skb, syn->len), syn->data, syn->len);
+	TCP_SKB_CB(skb)->seq = tp->rcv_nxt;
+	TCP_SKB_CB(skb)->end_seq = tp->rcv_nxt + syn->len;
+	TCP_SKB_CB(skb)->consumed = 0;
+	TCP_SKB_CB(skb)->flags = 0;
+	skb_set_owner_r(skb, sk);
+	tp->rcv_nxt += syn->len;
+	tp->rcv_wup = tp->rcv_nxt;
+	tp->bytes_received += syn->len;
+	tp->syn_data_acked = true;
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	return 0;
+}
+
 /* A SYN for a listener (Linux's tcp_conn_request()): a new sock in
  * SYN-RECV answers it; a SYN cookie when the SYN queue is full (and
  * syncookies allow); nothing when the accept queue is full. */
@@ -1105,6 +1203,8 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	struct net *net = sock_net(lsk);
 	struct tcp_sock *ltp = tcp_sk(lsk);
 	int cookies = READ_ONCE(net->sysctl.tcp_syncookies);
+	struct tcp_options tfo = { 0 };
+	bool syn_data = false;
 	struct sock *sk;
 
 	if (lsk->sk_ack_backlog > lsk->sk_max_ack_backlog)
@@ -1116,6 +1216,15 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 			tcp_send_cookie_synack(lsk, skb, th);
 		return;
 	}
+	/* RFC 7413 4.2: a good cookie's data is taken now, within the
+	 * listener's TCP_FASTOPEN queue; else the SYN-ACK brings the
+	 * cookie to use next time. */
+	if (th->opt.has_fastopen && tcp_fastopen_server(lsk))
+		syn_data = tcp_fastopen_check(net, IPCB(skb)->saddr,
+					      IPCB(skb)->daddr, &th->opt,
+					      &tfo) &&
+			   skb->len &&
+			   tcp_fastopen_pending(lsk) < ltp->fastopen_qlen;
 	sk = tcp_make_child(lsk, skb, th,
 			    tcp_isn(net, IPCB(skb)->daddr, IPCB(skb)->saddr,
 				    htons(th->dport), htons(th->sport)),
@@ -1123,6 +1232,9 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	if (!sk)
 		return;
 	tcp_set_snd_wnd(tcp_sk(sk), th->window);
+	tcp_sk(sk)->tfo = tfo;
+	if (syn_data && tcp_fastopen_take_data(sk, skb))
+		syn_data = false;
 	tcp_set_state(sk, TCP_SYN_RECV);
 	/* The child shares the listener's port: in the bind table, and in
 	 * the connection table by its 4-tuple. */
@@ -1130,6 +1242,10 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	tcp_hash_conn(sk);
 	ltp->syn_queue_len++;
 	tcp_send_synack(sk);
+	/* With data in its SYN, accept() has it at once (Linux's
+	 * tcp_fastopen_create_child()). */
+	if (syn_data)
+		tcp_child_established(sk);
 	/* The connection table holds the child now. */
 	sock_put(sk);
 }

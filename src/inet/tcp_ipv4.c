@@ -20,6 +20,7 @@ struct tcp_table {
 	struct list_head binds[TCP_HASH_SIZE]; /* inet_sock.bind_node */
 	struct list_head conns[TCP_HASH_SIZE]; /* tcp_sock.conn_node */
 	uint64_t isn_secret[2];
+	struct tcp_fastopen_cache tfo;
 };
 
 static struct list_head *tcp_bind_bucket(struct tcp_table *t,
@@ -44,6 +45,11 @@ static struct list_head *tcp_conn_bucket(struct tcp_table *t, uint32_t laddr,
 static struct tcp_table *tcp_table(struct net *net)
 {
 	return net_ipv4(net)->tcp;
+}
+
+struct tcp_fastopen_cache *tcp_fastopen_cache(struct net *net)
+{
+	return &tcp_table(net)->tfo;
 }
 
 int tcp_net_init(struct net *net)
@@ -324,11 +330,14 @@ uint32_t tcp_ts_now(const struct tcp_sock *tp)
 
 void tcp_set_state(struct sock *sk, int state)
 {
+	int old = sk->sk_state;
+
+	sk->sk_state = (unsigned char)state;
 	/* A new connection starts in quick-ACK mode (Linux's
 	 * tcp_init_transfer()): its first segments are acknowledged at once,
 	 * so that a request or a slow-start burst does not wait for the
-	 * delayed-ACK timer. */
-	if (state == TCP_ESTABLISHED && sk->sk_state != TCP_ESTABLISHED) {
+	 * delayed-ACK timer.  Its idle time for keepalive starts too. */
+	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
 		struct tcp_sock *tp = tcp_sk(sk);
 
 		tp->quick_acks = TCP_QUICK_ACKS;
@@ -338,8 +347,10 @@ void tcp_set_state(struct sock *sk, int state)
 				    min_t(uint32_t, tp->rcv_wnd / 2,
 					  TCP_MSS_DEFAULT));
 		tp->rcv_mss = max_t(uint32_t, tp->rcv_mss, TCP_MIN_MSS);
+		tcp_keepalive_start(sk);
+		/* Linux's tcp_init_buffer_space() */
+		tcp_sndbuf_expand(sk);
 	}
-	sk->sk_state = (unsigned char)state;
 }
 
 /* Linux's tcp_done(): the connection is over. */

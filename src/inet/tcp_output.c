@@ -8,6 +8,7 @@
  * skb, so the queued one stays for retransmission.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/ethernet.h>
 #include <string.h>
 
@@ -52,6 +53,83 @@ uint32_t tcp_win_from_space(const struct sock *sk, int space)
 		return 0;
 	return (uint32_t)((uint64_t)space * mss /
 			  (mss + SKB_OVERHEAD + MAX_HEADER + TCP_HLEN + 40));
+}
+
+int tcp_space_from_win(const struct sock *sk, uint32_t win)
+{
+	uint64_t mss = tcp_sk(sk)->mss_cache;
+	uint64_t space = (uint64_t)win *
+			 (mss + SKB_OVERHEAD + MAX_HEADER + TCP_HLEN + 40) /
+			 mss;
+
+	return space > INT_MAX ? INT_MAX : (int)space;
+}
+
+/* Room for twice the window's segments, each at its real cost (Linux:
+ * the skb's truesize, a power of two, with its header room). */
+void tcp_sndbuf_expand(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint64_t per_mss = 1, segs = tp->snd_cwnd, sndmem;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	while (per_mss < (uint64_t)tp->mss_cache + MAX_HEADER + TCP_HLEN + 40)
+		per_mss <<= 1;
+	per_mss += SKB_OVERHEAD;
+	if (segs < TCP_INIT_CWND)
+		segs = TCP_INIT_CWND;
+	sndmem = 2 * segs * per_mss;
+	if (sndmem > TCP_WMEM_MAX)
+		sndmem = TCP_WMEM_MAX;
+	if ((int)sndmem > READ_ONCE(sk->sk_sndbuf)) {
+		WRITE_ONCE(sk->sk_sndbuf, (int)sndmem);
+		sk->sk_write_space(sk);
+	}
+}
+
+void tcp_rcv_space_adjust(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns();
+	/* the round trip, at least 1 ms: over loopback's microseconds one
+	 * read would be all a measure sees */
+	int64_t rtt = tp->srtt > NSEC_PER_MSEC ? tp->srtt : NSEC_PER_MSEC;
+	uint32_t copied;
+
+	if (!tp->rcvq_time) {
+		tp->rcvq_time = now;
+		tp->rcvq_seq = tp->copied_seq;
+		/* Linux's tcp_init_buffer_space(): ten segments, or what
+		 * Linux's first window is of the buffer (half), the smaller:
+		 * a reader that takes more per RTT is held by the buffer */
+		tp->rcvq_space = TCP_INIT_CWND * tp->mss_cache;
+		if (tp->rcvq_space > tp->rcv_wnd / 2)
+			tp->rcvq_space = tp->rcv_wnd / 2;
+		return;
+	}
+	if (now - tp->rcvq_time < rtt)
+		return;
+	copied = tp->copied_seq - tp->rcvq_seq;
+	if (copied > tp->rcvq_space) {
+		if (READ_ONCE(sock_net(sk)->sysctl.tcp_moderate_rcvbuf) &&
+		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			/* twice what was read, and room for slow start to
+			 * go on (Linux: 16 segments) */
+			uint64_t win = 2ull * copied + 16ull * tp->mss_cache;
+			int space = tcp_space_from_win(
+				sk, win > TCP_MAX_WINDOW ? TCP_MAX_WINDOW :
+							   (uint32_t)win);
+
+			if (space > TCP_RMEM_MAX)
+				space = TCP_RMEM_MAX;
+			if (space > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, space);
+		}
+		tp->rcvq_space = copied;
+	}
+	tp->rcvq_seq = tp->copied_seq;
+	tp->rcvq_time = now;
 }
 
 /*
@@ -193,6 +271,13 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 		th.opt.tsval = tcp_ts_now(tp);
 		th.opt.tsecr = (flags & TCPHDR_ACK) ? tp->ts_recent : 0;
 	}
+	if ((flags & TCPHDR_SYN) && tp->tfo.has_fastopen) {
+		th.opt.has_fastopen = true;
+		th.opt.fastopen_len = tp->tfo.fastopen_len;
+		memcpy(th.opt.fastopen_cookie, tp->tfo.fastopen_cookie,
+		       tp->tfo.fastopen_len);
+	}
+	tcp_urg_hdr(tp, &th);
 	if (flags & TCPHDR_SYN) {
 		th.opt.sack_perm = tp->sack_ok;
 		th.opt.has_mss = true; /* its value once the route is known */
@@ -268,8 +353,10 @@ void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		cb->seq += acked;
 	}
 
-	/* Karn: no RTT sample from it; in recovery it is in the pipe. */
+	/* Karn: no RTT sample from it; in recovery it is in the pipe; its
+	 * last transmission dates the timestamps that may come back. */
 	TCP_SKB_CB(skb)->sacked |= TCPCB_EVER_RETRANS | TCPCB_RETRANS;
+	TCP_SKB_CB(skb)->sent = clock_now_ns();
 	tp->total_retrans++;
 	tcp_transmit_skb(sk, skb, true);
 }
@@ -286,6 +373,9 @@ static bool tcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
 	if (skb->len >= tcp_current_mss((struct sock *)sk) ||
 	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
 	    skb != skb_peek_tail(&sk->sk_write_queue))
+		return false;
+	/* Urgent data goes at once, even past a cork. */
+	if (tcp_urg_mode(tp))
 		return false;
 	if (tp->cork)
 		return true;
@@ -365,12 +455,15 @@ void tcp_xmit_retransmit_queue(struct sock *sk)
 static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	bool idle = tp->snd_nxt == tp->snd_una;
 
 	tp->snd_nxt = TCP_SKB_CB(skb)->end_seq;
 	if (skb->len < tcp_current_mss(sk))
 		tp->snd_sml = TCP_SKB_CB(skb)->end_seq;
 	tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
-	if (!timer_pending(&tp->retransmit_timer))
+	/* The first segment in flight starts a full RTO, whatever the
+	 * probe timer had left (Linux's tcp_rearm_rto()). */
+	if (idle || !timer_pending(&tp->retransmit_timer))
 		tcp_reset_xmit_timer(sk);
 }
 
@@ -395,7 +488,13 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		uint32_t in_flight = tp->ca_state != TCP_CA_OPEN ?
 					     pipe * mss :
 					     tp->snd_nxt - tp->snd_una;
-		uint32_t cwnd = tp->snd_cwnd * mss;
+		/* RFC 3042 (limited transmit): each of the first two
+		 * duplicate ACKs lets one new segment out */
+		uint32_t cwnd = (tp->snd_cwnd +
+				 (tp->ca_state == TCP_CA_OPEN ?
+					  min_t(uint32_t, tp->dupacks, 2) :
+					  0)) *
+				mss;
 
 		if (in_flight && in_flight + skb->len > cwnd) {
 			tp->cwnd_limited = true;
@@ -404,15 +503,11 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		/* The peer's window takes the segment whole, or it waits
 		 * (RFC 9293 3.8.6.2.1, the sender's silly window avoidance;
 		 * Linux's tcp_snd_wnd_test()): for an ACK, or with nothing
-		 * in flight for the persist timer, which then sends what
-		 * fits or probes a closed window (tcp_write_wakeup()). */
+		 * in flight for the probe timer, which then sends what fits
+		 * or probes a closed window (tcp_write_wakeup()). */
 		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) &&
-		    !(cb->flags & TCPHDR_SYN)) {
-			if (tp->snd_nxt == tp->snd_una &&
-			    !timer_pending(&tp->retransmit_timer))
-				tcp_reset_xmit_timer(sk);
+		    !(cb->flags & TCPHDR_SYN))
 			break;
-		}
 		if (tcp_nagle_holds(sk, skb, push))
 			break;
 		cb->sent = clock_now_ns();
@@ -421,6 +516,25 @@ void tcp_write_xmit(struct sock *sk, bool push)
 		pipe++;
 		tcp_event_new_data_sent(sk, skb);
 	}
+	/* Held back (a closed window, Nagle, TCP_CORK, MSG_MORE, a failed
+	 * transmission) with nothing in flight: the retransmission timer
+	 * probes or pushes it (Linux's tcp_check_probe_timer()). */
+	if (tp->send_head && tp->snd_nxt == tp->snd_una &&
+	    !timer_pending(&tp->retransmit_timer))
+		tcp_reset_xmit_timer(sk);
+}
+
+/* Send what waits now as if TCP_CORK did not hold it: TCP_NODELAY's push
+ * and the probe timer's (Linux's TCP_NAGLE_PUSH).  Nagle still holds a
+ * small segment behind one in flight unless TCP_NODELAY is on. */
+void tcp_push_pending(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool cork = tp->cork;
+
+	tp->cork = false;
+	tcp_write_xmit(sk, true);
+	tp->cork = cork;
 }
 
 /* The persist timer, nothing in flight and data waiting (Linux's
@@ -521,20 +635,57 @@ static int tcp_queue_control(struct sock *sk, uint8_t flags)
 	return 0;
 }
 
-int tcp_connect(struct sock *sk)
+/* Our SYN; with TCP Fast Open (RFC 7413 3) it carries the cookie for
+ * the destination, or asks for one, and with a cookie as much of @data
+ * (@len bytes; NULL: none) as fits; returns the bytes it took, or
+ * -errno. */
+int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	size_t n = 0;
 	int err;
 
 	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tp->rcv_wnd = 0;
 	tcp_select_window(sk);
+	memset(&tp->tfo, 0, sizeof(tp->tfo));
+	tp->tfo_syn = data || tp->fastopen_connect;
+	if (tp->tfo_syn &&
+	    tcp_fastopen_cookie_get(sock_net(sk), inet_sk(sk)->inet_daddr,
+				    &tp->tfo) &&
+	    data) {
+		/* room for every option a SYN can carry */
+		n = len < tp->mss_cache - TCP_MAX_OPT_LEN ?
+			    len :
+			    tp->mss_cache - TCP_MAX_OPT_LEN;
+	}
 	err = tcp_queue_control(sk, TCPHDR_SYN);
 	if (err)
 		return err;
+	if (n) {
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (skb_tailroom(skb) < n) {
+			struct sk_buff *big = alloc_skb((unsigned int)n);
+
+			if (!big)
+				return -ENOBUFS;
+			skb_set_owner_w(big, sk);
+			*TCP_SKB_CB(big) = *TCP_SKB_CB(skb);
+			skb_unlink(skb, &sk->sk_write_queue);
+			kfree_skb(skb);
+			skb_queue_tail(&sk->sk_write_queue, big);
+			tp->send_head = skb = big;
+		}
+		copy_from_iter(skb_put(skb, (unsigned int)n), n, data);
+		TCP_SKB_CB(skb)->end_seq += (uint32_t)n;
+		tp->write_seq += (uint32_t)n;
+	}
 	tp->pushed_seq = tp->write_seq;
+	/* SYN-SENT's time runs from here (Linux's tcp_connect()) */
+	tp->retrans_stamp = clock_now_ns();
 	tcp_write_xmit(sk, true);
-	return 0;
+	return (int)n;
 }
 
 void tcp_send_synack(struct sock *sk)

@@ -15,6 +15,11 @@
 #define NSEC_PER_SEC  1000000000LL
 #define NSEC_PER_MSEC 1000000LL
 #define NSEC_PER_USEC 1000LL
+
+/* Linux counts timeouts in jiffies; the kernels we are held against run
+ * at HZ=250, so a timeout set by the user (SO_RCVTIMEO, a sysctl in ms)
+ * rounds up to 4 ms steps. */
+#define USNET_HZ 250
 /* "Wait forever", Linux's MAX_SCHEDULE_TIMEOUT. */
 #define TIMEO_INFINITE INT64_MAX
 

@@ -91,14 +91,14 @@ ssize_t real_write(int fd, const void *buf, size_t len);
 #define epoll_wait	usnet_epoll_wait
 #define epoll_pwait	usnet_epoll_pwait
 #define API_TARGET_NAME "usnet"
-/* AF_INET arrives in parts: IPv4 with UDP, TCP, raw and ping sockets are
- * in; TCP urgent data (MSG_OOB) and AF_PACKET are not yet.  A test that
- * needs a part usnet does not have runs on the kernel target only, and is
- * enabled here when the part lands. */
+/* AF_INET arrives in parts: IPv4 with UDP, TCP (urgent data included),
+ * raw and ping sockets are in; AF_PACKET is not yet.  A test that needs a
+ * part usnet does not have runs on the kernel target only, and is enabled
+ * here when the part lands. */
 #define API_HAS_INET	1
 #define API_HAS_TCP	1
 #define API_HAS_RAW	1
-#define API_HAS_TCP_URG 0
+#define API_HAS_TCP_URG 1
 #define API_HAS_PACKET	0
 #else
 #define API_TARGET_NAME "kernel"

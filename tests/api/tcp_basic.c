@@ -274,6 +274,166 @@ API_TEST(tcp_basic, syncookies_without_timestamps, API_NEEDS_TCP)
 	api_close_pair(c, s);
 }
 
+/* -- TCP Fast Open (RFC 7413) -------------------------------------- */
+
+static int tcp_info_options(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	expect_ok(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	return ti.tcpi_options;
+}
+
+/* One MSG_FASTOPEN connection to @la: sendto() connects and sends
+ * @msg; the accepted socket reads it.  Returns the client's
+ * tcpi_options; the server's in *@sopts. */
+static int fastopen_once(int l, const struct sockaddr_in *la, const char *msg,
+			 int *sopts)
+{
+	size_t len = strlen(msg);
+	char buf[32] = { 0 };
+	int c = api_tcp_socket(), s, copts;
+
+	cr_assert_eq(sendto(c, msg, len, MSG_FASTOPEN, (struct sockaddr *)la,
+			    sizeof(*la)),
+		     (ssize_t)len, "sendto: %s", strerror(errno));
+	s = expect_ok(accept(l, NULL, NULL));
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), (ssize_t)len);
+	cr_assert_str_eq(buf, msg);
+	copts = tcp_info_options(c);
+	*sopts = tcp_info_options(s);
+	api_close_pair(c, s);
+	return copts;
+}
+
+/* The first connection to a server asks for a cookie (its data follows
+ * the handshake); the next carries the cookie and its data in the SYN,
+ * which the server acknowledges (TCPI_OPT_SYN_DATA on both ends) and
+ * hands to accept() with the data already there. */
+API_TEST(tcp_basic, fastopen_cookie_then_syn_data, API_NEEDS_TCP)
+{
+	struct sockaddr_in la;
+	int l, sopts;
+
+	api_sysctl_net_set("ipv4.tcp_fastopen", 3);
+	l = tcp_listener(8, &la);
+	cr_assert_eq(setsockopt(l, IPPROTO_TCP, TCP_FASTOPEN, &(int){ 5 },
+				sizeof(int)),
+		     0);
+	cr_assert_eq(fastopen_once(l, &la, "first", &sopts) & TCPI_OPT_SYN_DATA,
+		     0);
+	cr_assert_eq(sopts & TCPI_OPT_SYN_DATA, 0);
+	cr_assert_eq(fastopen_once(l, &la, "second", &sopts) &
+			     TCPI_OPT_SYN_DATA,
+		     TCPI_OPT_SYN_DATA);
+	cr_assert_eq(sopts & TCPI_OPT_SYN_DATA, TCPI_OPT_SYN_DATA);
+	expect_ok(close(l));
+}
+
+/* TCP_FASTOPEN_CONNECT: without a cookie connect() sends a SYN asking
+ * for one and the data follows the handshake; with a cookie connect()
+ * returns 0 at once, sends nothing, and the first write sends the SYN
+ * with its data (TCPI_OPT_SYN_DATA); poll reports the socket writable
+ * meanwhile. */
+API_TEST(tcp_basic, fastopen_connect, API_NEEDS_TCP)
+{
+	struct sockaddr_in la;
+	struct pollfd pfd;
+	char buf[16] = { 0 };
+	int l, c, s;
+
+	api_sysctl_net_set("ipv4.tcp_fastopen", 3);
+	l = tcp_listener(8, &la);
+	expect_ok(setsockopt(l, IPPROTO_TCP, TCP_FASTOPEN, &(int){ 5 },
+			     sizeof(int)));
+	for (int round = 0; round < 2; round++) {
+		c = api_tcp_socket();
+		expect_ok(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT,
+				     &(int){ 1 }, sizeof(int)));
+		expect_ok(connect(c, (struct sockaddr *)&la, sizeof(la)));
+		pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
+		cr_assert_eq(poll(&pfd, 1, 1000), 1);
+		cr_assert(pfd.revents & POLLOUT);
+		cr_assert_eq(send(c, "hello", 5, 0), 5);
+		s = expect_ok(accept(l, NULL, NULL));
+		cr_assert_eq(recv(s, buf, sizeof(buf), 0), 5);
+		cr_assert_str_eq(buf, "hello");
+		cr_assert_eq(tcp_info_options(c) & TCPI_OPT_SYN_DATA,
+			     round ? TCPI_OPT_SYN_DATA : 0, "round %d", round);
+		api_close_pair(c, s);
+	}
+	/* closed before any write: nothing was sent, nothing to accept */
+	c = api_tcp_socket();
+	expect_ok(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &(int){ 1 },
+			     sizeof(int)));
+	expect_ok(connect(c, (struct sockaddr *)&la, sizeof(la)));
+	expect_ok(close(c));
+	pfd = (struct pollfd){ .fd = l, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 100), 0);
+	expect_ok(close(l));
+}
+
+/* A listener without TCP_FASTOPEN takes no SYN data: the client's data
+ * goes after the handshake, and the connection works all the same. */
+API_TEST(tcp_basic, fastopen_listener_not_enabled, API_NEEDS_TCP)
+{
+	struct sockaddr_in la;
+	int l, sopts;
+
+	api_sysctl_net_set("ipv4.tcp_fastopen", 3);
+	l = tcp_listener(8, &la);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(fastopen_once(l, &la, "data", &sopts) &
+				     TCPI_OPT_SYN_DATA,
+			     0);
+		cr_assert_eq(sopts & TCPI_OPT_SYN_DATA, 0);
+	}
+	expect_ok(close(l));
+}
+
+/* The failure modes of MSG_FASTOPEN and TCP_FASTOPEN_CONNECT: with the
+ * client side off both are EOPNOTSUPP; an AF_UNSPEC address is
+ * EOPNOTSUPP, none at all EINVAL; on a connected socket EISCONN;
+ * TCP_FASTOPEN_CONNECT takes 0 or 1, on a closed socket only. */
+API_TEST(tcp_basic, fastopen_errors, API_NEEDS_TCP)
+{
+	struct sockaddr_in la;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	int l, c, s, v;
+
+	api_sysctl_net_set("ipv4.tcp_fastopen", 0);
+	l = tcp_listener(8, &la);
+	c = api_tcp_socket();
+	expect_errno(sendto(c, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&la,
+			    sizeof(la)),
+		     EOPNOTSUPP);
+	expect_errno(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT,
+				&(int){ 1 }, sizeof(int)),
+		     EOPNOTSUPP);
+	api_sysctl_net_set("ipv4.tcp_fastopen", 1);
+	expect_errno(sendto(c, "x", 1, MSG_FASTOPEN, &unspec, sizeof(unspec)),
+		     EOPNOTSUPP);
+	expect_errno(send(c, "x", 1, MSG_FASTOPEN), EINVAL);
+	expect_errno(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT,
+				&(int){ 2 }, sizeof(int)),
+		     EINVAL);
+	expect_ok(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &(int){ 1 },
+			     sizeof(int)));
+	v = api_getsockopt_int(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT);
+	cr_assert_eq(v, 1);
+	expect_ok(close(c));
+	connect_accept(l, &la, &c, &s);
+	expect_errno(sendto(c, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&la,
+			    sizeof(la)),
+		     EISCONN);
+	expect_errno(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT,
+				&(int){ 1 }, sizeof(int)),
+		     EINVAL);
+	api_close_pair(c, s);
+	expect_ok(close(l));
+}
+
 /* Close with SO_LINGER {1, 0}: an abortive close that sends a RST. */
 static void close_rst(int fd)
 {

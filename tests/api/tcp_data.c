@@ -86,6 +86,23 @@ static void wait_urgent(int fd)
 	cr_assert(wait_events(fd, POLLPRI, WAIT_MS) & POLLPRI, "no POLLPRI");
 }
 
+/* From c to s: @before, then @oob with MSG_OOB (its last byte urgent),
+ * then @after ("" for none); returns once s has seen the mark and has
+ * the data before it. */
+static void send_urgent(int c, int s, const char *before, const char *oob,
+			const char *after)
+{
+	const char *part[] = { before, oob, after };
+
+	for (int i = 0; i < 3; i++)
+		if (i == 1 || part[i][0])
+			cr_assert_eq(send(c, part[i], strlen(part[i]),
+					  i == 1 ? MSG_OOB : 0),
+				     (ssize_t)strlen(part[i]));
+	wait_urgent(s);
+	wait_inq(s, (int)(strlen(before) + strlen(oob)) - 1);
+}
+
 static int atmark(int fd)
 {
 	int v = -1;
@@ -242,6 +259,45 @@ API_TEST(tcp_data, bulk_4mib_exact, API_NEEDS_TCP)
 	cr_assert_eq(r.got, total);
 	cr_assert(r.eof);
 	api_close_pair(c, s);
+}
+
+/* Buffer tuning (Linux's tcp_sndbuf_expand() and tcp_rcv_space_adjust()):
+ * a connection's send buffer grows past tcp_wmem[1] with the window, its
+ * receive buffer with what the reader takes per round trip, up to
+ * tcp_rmem[2] (6 MiB by default); a size set with SO_RCVBUF / SO_SNDBUF
+ * stays as set. */
+API_TEST(tcp_data, buffers_grow_unless_set, API_NEEDS_TCP)
+{
+	const size_t total = 32 << 20;
+	int c, s, snd0, rcv0, c2, s2, fixed;
+	struct reader r;
+
+	c = api_tcp_socket();
+	snd0 = api_getsockopt_int(c, SOL_SOCKET, SO_SNDBUF);
+	expect_ok(close(c));
+	tcp_pair(&c, &s);
+	cr_assert_gt(api_getsockopt_int(c, SOL_SOCKET, SO_SNDBUF), snd0);
+	rcv0 = api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF);
+	reader_start(&r, s, 0, 0);
+	cr_assert_eq(send_pattern(c, total), total);
+	expect_ok(shutdown(c, SHUT_WR));
+	reader_join(&r);
+	cr_assert_eq(r.got, total);
+	cr_assert_gt(api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF), rcv0);
+	cr_assert_leq(api_getsockopt_int(s, SOL_SOCKET, SO_RCVBUF), 64 << 20);
+
+	tcp_pair(&c2, &s2);
+	set_int(s2, SOL_SOCKET, SO_RCVBUF, 65536);
+	set_int(c2, SOL_SOCKET, SO_SNDBUF, 65536);
+	fixed = api_getsockopt_int(s2, SOL_SOCKET, SO_RCVBUF);
+	reader_start(&r, s2, 0, 0);
+	cr_assert_eq(send_pattern(c2, 4 << 20), 4 << 20);
+	expect_ok(shutdown(c2, SHUT_WR));
+	reader_join(&r);
+	cr_assert_eq(api_getsockopt_int(s2, SOL_SOCKET, SO_RCVBUF), fixed);
+	cr_assert_eq(api_getsockopt_int(c2, SOL_SOCKET, SO_SNDBUF), fixed);
+	api_close_pair(c, s);
+	api_close_pair(c2, s2);
 }
 
 /* 1 MiB each way at the same time, over small buffers. */
@@ -472,10 +528,7 @@ API_TEST(tcp_data, oob_byte, API_NEEDS_TCP_URG)
 
 	tcp_pair(&c, &s);
 	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
-	cr_assert_eq(send(c, "abc", 3, 0), 3);
-	cr_assert_eq(send(c, "X", 1, MSG_OOB), 1);
-	wait_urgent(s);
-	wait_inq(s, 3);
+	send_urgent(c, s, "abc", "X", "");
 	cr_assert_eq(atmark(s), 0);
 	cr_assert_eq(api_revents(s, POLLIN | POLLPRI), POLLIN | POLLPRI);
 	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 3);
@@ -511,10 +564,7 @@ API_TEST(tcp_data, oob_last_byte_only, API_NEEDS_TCP_URG)
 	int c, s;
 
 	tcp_pair(&c, &s);
-	cr_assert_eq(send(c, "abc", 3, 0), 3);
-	cr_assert_eq(send(c, "XYZ", 3, MSG_OOB), 3);
-	wait_urgent(s);
-	wait_inq(s, 5);
+	send_urgent(c, s, "abc", "XYZ", "");
 	cr_assert_eq(recv(s, buf, 1, MSG_OOB), 1);
 	cr_assert_eq(buf[0], 'Z');
 	cr_assert_eq(inq(s), 5);
@@ -534,10 +584,7 @@ API_TEST(tcp_data, oob_inline, API_NEEDS_TCP_URG)
 
 	tcp_pair(&c, &s);
 	set_int(s, SOL_SOCKET, SO_OOBINLINE, 1);
-	cr_assert_eq(send(c, "abc", 3, 0), 3);
-	cr_assert_eq(send(c, "X", 1, MSG_OOB), 1);
-	cr_assert_eq(send(c, "def", 3, 0), 3);
-	wait_urgent(s);
+	send_urgent(c, s, "abc", "X", "def");
 	wait_inq(s, 7);
 	cr_assert_eq(atmark(s), 0);
 	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
@@ -548,6 +595,246 @@ API_TEST(tcp_data, oob_inline, API_NEEDS_TCP_URG)
 	cr_assert_arr_eq(buf, "Xdef", 4);
 	cr_assert_eq(atmark(s), 0);
 	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
+	api_close_pair(c, s);
+}
+
+/* recv(MSG_OOB) where there is nothing to take: on a socket never
+ * connected EINVAL (no urgent data, whatever the state), on a listener
+ * ENOTCONN; a send(MSG_OOB) of nothing marks nothing. */
+API_TEST(tcp_data, oob_nothing_to_take, API_NEEDS_TCP_URG)
+{
+	struct sockaddr_in addr;
+	int l = tcp_listener(1, &addr), u = api_tcp_socket(), c, s;
+	char buf[4];
+
+	expect_errno(recv(u, buf, 1, MSG_OOB), EINVAL);
+	expect_errno(recv(l, buf, 1, MSG_OOB), ENOTCONN);
+	cr_assert_eq(atmark(l), 0);
+	expect_ok(close(u));
+	expect_ok(close(l));
+	tcp_pair(&c, &s);
+	cr_assert_eq(send(c, "", 0, MSG_OOB), 0);
+	cr_assert_eq(send(c, "a", 1, 0), 1);
+	wait_inq(s, 1);
+	cr_assert_eq(api_revents(s, POLLIN | POLLPRI), POLLIN);
+	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 1);
+	api_close_pair(c, s);
+}
+
+/* recv(MSG_OOB) into no room returns 0 with MSG_TRUNC, and the byte is
+ * gone all the same; MSG_TRUNC takes it without copying; MSG_PEEK leaves
+ * it. */
+API_TEST(tcp_data, oob_trunc_and_peek, API_NEEDS_TCP_URG)
+{
+	struct msghdr msg;
+	struct iovec iov;
+	char buf[4] = "###";
+	int c, s;
+
+	tcp_pair(&c, &s);
+	cr_assert_eq(send(c, "X", 1, MSG_OOB), 1);
+	wait_urgent(s);
+	cr_assert_eq(recv(s, buf, 1, MSG_OOB | MSG_TRUNC | MSG_PEEK), 1);
+	cr_assert_eq(buf[0], '#');
+	api_msg_init(&msg, &iov, buf, 0);
+	cr_assert_eq(recvmsg(s, &msg, MSG_OOB), 0);
+	cr_assert_eq(msg.msg_flags, MSG_OOB | MSG_TRUNC);
+	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
+	cr_assert_eq(send(c, "Y", 1, MSG_OOB), 1);
+	wait_urgent(s);
+	cr_assert_eq(recv(s, buf, sizeof(buf), MSG_OOB | MSG_TRUNC), 1);
+	cr_assert_eq(buf[0], '#');
+	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
+	api_close_pair(c, s);
+}
+
+/* A read that moves past the urgent byte without MSG_OOB loses it: it
+ * was never in the stream, and MSG_OOB is EINVAL afterwards. */
+API_TEST(tcp_data, oob_lost_once_passed, API_NEEDS_TCP_URG)
+{
+	char buf[16];
+	int c, s;
+
+	tcp_pair(&c, &s);
+	send_urgent(c, s, "abc", "X", "def");
+	/* SIOCINQ counts up to the mark. */
+	cr_assert_eq(inq(s), 3);
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 3);
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 3);
+	cr_assert_arr_eq(buf, "def", 3);
+	cr_assert_eq(atmark(s), 0);
+	cr_assert_eq(api_revents(s, POLLIN | POLLPRI), 0);
+	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
+	api_close_pair(c, s);
+}
+
+/* MSG_WAITALL and SO_RCVLOWAT do not carry a read past the mark; a peek
+ * stops there too, and a peek at the mark steps over the urgent byte
+ * without moving the reader. */
+API_TEST(tcp_data, oob_mark_stops_reads, API_NEEDS_TCP_URG)
+{
+	struct timespec t0;
+	char buf[16];
+	int c, s;
+
+	tcp_pair(&c, &s);
+	set_timeo(s, SO_RCVTIMEO, WAIT_MS);
+	set_int(s, SOL_SOCKET, SO_RCVLOWAT, 10);
+	send_urgent(c, s, "abc", "X", "def");
+	cr_assert_eq(recv(s, buf, sizeof(buf), MSG_PEEK), 3);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(recv(s, buf, sizeof(buf), MSG_WAITALL), 3);
+	api_expect_elapsed(&t0, 0, WAIT_MS / 2);
+	cr_assert_arr_eq(buf, "abc", 3);
+	cr_assert_eq(atmark(s), 1);
+	wait_inq(s, 0);
+	cr_assert_eq(recv(s, buf, 3, MSG_PEEK | MSG_WAITALL), 3);
+	cr_assert_arr_eq(buf, "def", 3);
+	cr_assert_eq(atmark(s), 1);
+	cr_assert_eq(recv(s, buf, 1, MSG_OOB), 1);
+	cr_assert_eq(buf[0], 'X');
+	cr_assert_eq(recv(s, buf, 3, 0), 3);
+	cr_assert_arr_eq(buf, "def", 3);
+	api_close_pair(c, s);
+}
+
+/* One urgent byte at a time (Linux's tcp_check_urg()): a new mark makes
+ * the old urgent byte ordinary data again, unless the reader already
+ * stands at it, in which case it is dropped. */
+API_TEST(tcp_data, oob_second_mark_replaces_first, API_NEEDS_TCP_URG)
+{
+	char buf[16];
+	int c, s;
+
+	tcp_pair(&c, &s);
+	cr_assert_eq(send(c, "ab", 2, 0), 2);
+	send_urgent(c, s, "", "X", "cd");
+	send_urgent(c, s, "", "Y", "");
+	wait_inq(s, 5);
+	cr_assert_eq(recv(s, buf, 1, MSG_OOB), 1);
+	cr_assert_eq(buf[0], 'Y');
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 5);
+	cr_assert_arr_eq(buf, "abXcd", 5);
+	/* The reader at the mark of Z when W comes: Z is gone. */
+	cr_assert_eq(send(c, "Z", 1, MSG_OOB), 1);
+	wait_urgent(s);
+	cr_assert_eq(atmark(s), 1);
+	cr_assert_eq(send(c, "W", 1, MSG_OOB), 1);
+	for (int i = 0; i < WAIT_MS / 2; i++) {
+		cr_assert_eq(recv(s, buf, 1, MSG_OOB | MSG_PEEK), 1);
+		if (buf[0] == 'W')
+			break;
+		api_msleep(2);
+	}
+	cr_assert_eq(buf[0], 'W');
+	cr_assert_eq(atmark(s), 1);
+	cr_assert_eq(inq(s), 0);
+	cr_assert_eq(recv(s, buf, 1, MSG_OOB), 1);
+	expect_errno(recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	cr_assert_eq(atmark(s), 0);
+	api_close_pair(c, s);
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	expect_ok(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	return ti.tcpi_state;
+}
+
+/* The urgent byte outlives the peer's FIN, even once the connection is
+ * closed (our FIN acknowledged), but not a reset: MSG_OOB is then
+ * ENOTCONN. */
+API_TEST(tcp_data, oob_after_fin_and_reset, API_NEEDS_TCP_URG)
+{
+	char buf[4];
+	int c, s;
+
+	tcp_pair(&c, &s);
+	cr_assert_eq(send(c, "X", 1, MSG_OOB), 1);
+	expect_ok(close(c));
+	wait_urgent(s);
+	expect_ok(shutdown(s, SHUT_WR));
+	for (int i = 0; i < WAIT_MS / 2 && tcp_state(s) != 7; i++)
+		api_msleep(2);
+	cr_assert_eq(tcp_state(s), 7); /* TCP_CLOSE */
+	cr_assert_eq(recv(s, buf, 1, MSG_OOB | MSG_PEEK), 1);
+	cr_assert_eq(recv(s, buf, 1, MSG_OOB), 1);
+	cr_assert_eq(buf[0], 'X');
+	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 0);
+	expect_errno(recv(s, buf, 1, MSG_OOB), EINVAL);
+	expect_ok(close(s));
+
+	tcp_pair(&c, &s);
+	cr_assert_eq(send(c, "Y", 1, MSG_OOB), 1);
+	wait_urgent(s);
+	close_rst(c);
+	cr_assert(wait_events(s, POLLERR, WAIT_MS) & POLLERR);
+	expect_errno(recv(s, buf, 1, MSG_OOB), ENOTCONN);
+	expect_ok(close(s));
+}
+
+/* On the wire (a raw socket sees the loopback's TCP segments): a segment
+ * before the mark carries URG and a pointer past the urgent byte, the
+ * last of its send; data before the MSG_OOB send goes without. */
+static bool next_segment(int raw, uint16_t sport, uint16_t dport,
+			 uint8_t *flags, uint16_t *urg, char *data, int *len)
+{
+	unsigned char pkt[1024];
+
+	while (wait_events(raw, POLLIN, WAIT_MS) & POLLIN) {
+		int n = (int)recv(raw, pkt, sizeof(pkt), 0), ihl, doff;
+
+		cr_assert_gt(n, 20);
+		ihl = (pkt[0] & 0xf) * 4;
+		doff = (pkt[ihl + 12] >> 4) * 4;
+		if ((pkt[ihl] << 8 | pkt[ihl + 1]) != sport ||
+		    (pkt[ihl + 2] << 8 | pkt[ihl + 3]) != dport ||
+		    n == ihl + doff)
+			continue; /* another connection, or no data */
+		*flags = pkt[ihl + 13];
+		*urg = (uint16_t)(pkt[ihl + 18] << 8 | pkt[ihl + 19]);
+		*len = n - ihl - doff;
+		memcpy(data, pkt + ihl + doff, (size_t)*len);
+		return true;
+	}
+	return false;
+}
+
+API_TEST(tcp_data, oob_urgent_pointer_on_the_wire, API_NEEDS_TCP_URG)
+{
+	int raw = expect_ok(socket(AF_INET, SOCK_RAW, IPPROTO_TCP));
+	uint16_t sport, dport, urg;
+	char data[1024];
+	uint8_t flags;
+	int c, s, len;
+
+	tcp_pair(&c, &s);
+	sport = ntohs(api_name_of(c).sin_port);
+	dport = ntohs(api_name_of(s).sin_port);
+	set_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+	cr_assert_eq(send(c, "abc", 3, 0), 3);
+	cr_assert(next_segment(raw, sport, dport, &flags, &urg, data, &len));
+	cr_assert_eq(len, 3);
+	cr_assert_eq(flags & 0x20, 0, "URG on data before the mark");
+	wait_inq(s, 3);
+	cr_assert_eq(send(c, "XYZ", 3, MSG_OOB), 3);
+	cr_assert(next_segment(raw, sport, dport, &flags, &urg, data, &len));
+	cr_assert_eq(len, 3);
+	cr_assert_arr_eq(data, "XYZ", 3);
+	cr_assert_eq(flags & 0x20, 0x20, "no URG");
+	cr_assert_eq(urg, 3);
+	wait_urgent(s);
+	/* Once the mark is acknowledged, urgent mode is over. */
+	wait_inq(s, 5);
+	cr_assert_eq(send(c, "d", 1, 0), 1);
+	cr_assert(next_segment(raw, sport, dport, &flags, &urg, data, &len));
+	cr_assert_eq(len, 1);
+	cr_assert_eq(flags & 0x20, 0, "URG after the mark");
+	expect_ok(close(raw));
 	api_close_pair(c, s);
 }
 

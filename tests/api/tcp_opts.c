@@ -330,6 +330,34 @@ API_TEST(tcp_opts, keepalive_on_connected, API_NEEDS_TCP)
 	api_close_pair(c, s);
 }
 
+/* Keepalive probes go out: with TCP_KEEPIDLE 1 on an idle connection the
+ * client sends one probe after a second (it counts in tcpi_segs_out), the
+ * server answers it (tcpi_segs_in), nothing is outstanding afterwards
+ * (tcpi_probes 0), and the connection carries on. */
+API_TEST(tcp_opts, keepalive_probe_answered, API_NEEDS_TCP)
+{
+	struct tcp_info before, ti;
+	int c, s;
+
+	tcp_pair(&c, &s);
+	get_info(c, &before);
+	cr_assert_eq(set_int(c, SOL_SOCKET, SO_KEEPALIVE, 1), 0);
+	tcp_set_expect(c, TCP_KEEPIDLE, 1, 1);
+	tcp_set_expect(c, TCP_KEEPINTVL, 1, 1);
+	api_msleep(500);
+	get_info(c, &ti);
+	cr_assert_eq(ti.tcpi_segs_out, before.tcpi_segs_out, "probe too early");
+	api_msleep(1000);
+	get_info(c, &ti);
+	cr_assert_eq(ti.tcpi_segs_out, before.tcpi_segs_out + 1);
+	cr_assert_eq(ti.tcpi_segs_in, before.tcpi_segs_in + 1);
+	cr_assert_eq(ti.tcpi_probes, 0);
+	cr_assert_eq(ti.tcpi_state, ST_ESTABLISHED);
+	cr_assert_eq(send(s, "k", 1, 0), 1);
+	cr_assert_eq(wait_inq(c, 1), 1);
+	api_close_pair(c, s);
+}
+
 /* TCP_USER_TIMEOUT: any non-negative number of milliseconds. */
 API_TEST(tcp_opts, user_timeout, API_NEEDS_TCP)
 {
@@ -937,5 +965,51 @@ API_TEST(tcp_opts, cork_holds_partial_segment, API_NEEDS_TCP)
 	cr_assert(wait_events(s, POLLIN, WAIT_MS) & POLLIN);
 	cr_assert_eq(recv(s, buf, sizeof(buf), 0), 3);
 	cr_assert_eq(tcp_get(c, TCP_CORK), 1);
+	api_close_pair(c, s);
+}
+
+/* Wait for fd to become readable; assert that it took lo..hi ms from t0
+ * and that n bytes came. */
+static void expect_arrival(int fd, const struct timespec *t0, long lo, long hi,
+			   int n)
+{
+	char buf[16];
+
+	cr_assert(wait_events(fd, POLLIN, WAIT_MS) & POLLIN);
+	api_expect_elapsed(t0, lo, hi);
+	cr_assert_eq(recv(fd, buf, sizeof(buf), 0), n);
+}
+
+/* The ceiling of TCP_CORK (tcp(7): 200 ms): a partial segment held with
+ * nothing in flight goes when the probe timer (the RTO, at least 200 ms)
+ * ends, the cork still set; and so again for the next one. */
+API_TEST(tcp_opts, cork_ceiling_200ms, API_NEEDS_TCP)
+{
+	struct timespec t0;
+	int c, s;
+
+	tcp_pair(&c, &s);
+	cr_assert_eq(tcp_set(c, TCP_CORK, 1), 0);
+	for (int round = 0; round < 2; round++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		cr_assert_eq(send(c, "12345", 5, 0), 5);
+		cr_assert_eq(wait_events(s, POLLIN, 150), 0, "round %d", round);
+		expect_arrival(s, &t0, 150, 800, 5);
+	}
+	cr_assert_eq(tcp_get(c, TCP_CORK), 1);
+	api_close_pair(c, s);
+}
+
+/* MSG_MORE corks one call, with the same ceiling. */
+API_TEST(tcp_opts, msg_more_ceiling_200ms, API_NEEDS_TCP)
+{
+	struct timespec t0;
+	int c, s;
+
+	tcp_pair(&c, &s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(send(c, "123", 3, MSG_MORE), 3);
+	cr_assert_eq(wait_events(s, POLLIN, 150), 0);
+	expect_arrival(s, &t0, 150, 800, 3);
 	api_close_pair(c, s);
 }

@@ -1374,6 +1374,24 @@ API_TEST(udp, recverr_unconnected_sets_error, API_NEEDS_INET)
 	expect_ok(close(s));
 }
 
+/* ICMP errors about datagrams that came in over the loopback are not
+ * rate limited (Linux's __icmp_send() skips both the namespace's and the
+ * destination's bucket for them): 200 port unreachables in a row. */
+API_TEST(udp, loopback_errors_not_rate_limited, API_NEEDS_INET)
+{
+	struct sockaddr_in to = api_sin_of("127.0.0.1", closed_port());
+	int s = udp_socket();
+	char c;
+
+	cr_assert_eq(set_int(s, SOL_IP, IP_RECVERR, 1), 0);
+	for (int i = 0; i < 200; i++) {
+		send_to(s, "x", 1, &to);
+		wait_error(s);
+		cr_assert_eq(recv(s, &c, 1, MSG_ERRQUEUE), 1, "error %d", i);
+	}
+	expect_ok(close(s));
+}
+
 /* The error queue entry: payload = the original datagram's data,
  * msg_name = its destination, an IP_RECVERR cmsg with a
  * sock_extended_err (ECONNREFUSED, origin ICMP, type 3, code 3), the

@@ -11,66 +11,23 @@
 
 #include <usnet/usnet.h>
 
-#define MS 1000000LL
+#include "hosts.h"
 
-static struct usnet_net *ns_a, *ns_b;
 static int tx, rx;
 
-static void teardown(void)
-{
-	struct usnet_objects live;
-
-	usnet_close_range(0, ~0U, 0);
-	if (ns_a)
-		usnet_net_destroy(ns_a);
-	if (ns_b)
-		usnet_net_destroy(ns_b);
-	usnet_objects_live(&live);
-	cr_expect(live.sockets == 0 && live.socks == 0 && live.skbs == 0,
-		  "left alive: %lu sockets %lu socks %lu skbs", live.sockets,
-		  live.socks, live.skbs);
-}
-
-#define CLOCK_TEST(name) Test(clock, name, .fini = teardown, .timeout = 20.0)
-
-static struct sockaddr_in sin_of(const char *addr, uint16_t port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(port) };
-
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
-}
-
-static int udp_in(struct usnet_net *net, const char *addr, uint16_t port)
-{
-	struct sockaddr_in sin = sin_of(addr, port);
-	struct usnet_net *prev = usnet_net_enter(net);
-	int s = usnet_socket(AF_INET, SOCK_DGRAM, 0);
-
-	usnet_net_enter(prev);
-	cr_assert_geq(s, 0);
-	cr_assert_eq(usnet_bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	return s;
-}
+#define CLOCK_TEST(name) \
+	Test(clock, name, .fini = hosts_teardown, .timeout = 20.0)
 
 static void hosts(const struct usnet_link_params *p)
 {
-	ns_a = usnet_net_create();
-	ns_b = usnet_net_create();
-	cr_assert(ns_a && ns_b);
-	cr_assert_eq(usnet_link_add(ns_a, "eth0", ns_b, "eth0", p), 0);
-	cr_assert_eq(usnet_ip(ns_a, "addr add 198.18.1.1/24 dev eth0"), 0);
-	cr_assert_eq(usnet_ip(ns_b, "addr add 198.18.1.2/24 dev eth0"), 0);
-	cr_assert_eq(usnet_ip(ns_a, "link set eth0 up"), 0);
-	cr_assert_eq(usnet_ip(ns_b, "link set eth0 up"), 0);
-	tx = udp_in(ns_a, "198.18.1.1", 7000);
-	rx = udp_in(ns_b, "198.18.1.2", 7001);
+	two_hosts(p);
+	tx = udp_in(ns_a, "198.18.0.1", 7000);
+	rx = udp_in(ns_b, "198.18.0.2", 7001);
 }
 
 static void send_bytes(size_t n, char tag)
 {
-	struct sockaddr_in to = sin_of("198.18.1.2", 7001);
+	struct sockaddr_in to = sin_of("198.18.0.2", 7001);
 	char buf[1500];
 
 	memset(buf, tag, n);

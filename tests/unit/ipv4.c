@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <linux/errqueue.h>
 
@@ -17,7 +18,7 @@
 #include "wire/ipv4.h"
 #include "wire/udp.h"
 
-#define SEC 1000000000LL
+#include "hosts.h"
 
 static struct usnet_net *a, *r, *b;
 
@@ -45,12 +46,6 @@ static void virtual_clock(void)
 	cr_assert_eq(usnet_clock_virtual(0), 0);
 }
 
-static void ip(struct usnet_net *net, const char *cmd)
-{
-	cr_assert_eq(usnet_ip(net, cmd), 0, "usnet_ip(\"%s\"): %s", cmd,
-		     strerror(errno));
-}
-
 /* a (198.18.1.1) -- r -- b (198.18.2.1); @mtu on the r--b link. */
 static void router(unsigned int mtu)
 {
@@ -75,33 +70,13 @@ static void router(unsigned int mtu)
 	ip(r, "sysctl ipv4.ip_forward 1");
 }
 
-static struct sockaddr_in sin_of(const char *addr, uint16_t port)
+/* A non-blocking UDP socket in @net bound to @addr:@port. */
+static int udp_nb(struct usnet_net *net, const char *addr, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(port) };
+	int s = udp_in(net, addr, port);
 
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
-}
-
-static int udp_in(struct usnet_net *net, const char *addr, uint16_t port)
-{
-	struct sockaddr_in sin = sin_of(addr, port);
-	struct usnet_net *prev = usnet_net_enter(net);
-	int s = usnet_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-
-	usnet_net_enter(prev);
-	cr_assert_geq(s, 0);
-	cr_assert_eq(usnet_bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	cr_assert_eq(usnet_fcntl(s, F_SETFL, O_NONBLOCK), 0);
 	return s;
-}
-
-static unsigned long drops(struct usnet_net *net, const char *reason)
-{
-	unsigned long v = 0;
-
-	cr_assert_eq(usnet_stat_get(net, reason, &v), 0, "%s", reason);
-	return v;
 }
 
 static ssize_t send_to_b(int s, const void *buf, size_t len)
@@ -114,20 +89,9 @@ static ssize_t send_to_b(int s, const void *buf, size_t len)
 /* The error-queue entry of @s: its sock_extended_err, or fails. */
 static struct sock_extended_err errqueue(int s)
 {
-	char data[64], ctl[256];
-	struct iovec iov = { data, sizeof(data) };
-	struct msghdr m = { .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl) };
 	struct sock_extended_err ee;
-	struct cmsghdr *c;
 
-	cr_assert_geq(usnet_recvmsg(s, &m, MSG_ERRQUEUE), 0, "%s",
-		      strerror(errno));
-	c = CMSG_FIRSTHDR(&m);
-	cr_assert(c && c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR);
-	memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+	cr_assert(errqueue_next(s, &ee), "the error queue is empty");
 	return ee;
 }
 
@@ -143,8 +107,8 @@ IPV4_TEST(forwarded_with_ttl_decremented)
 	struct cmsghdr *c;
 
 	router(0);
-	sa = udp_in(a, "198.18.1.1", 8000);
-	sb = udp_in(b, "198.18.2.1", 9000);
+	sa = udp_nb(a, "198.18.1.1", 8000);
+	sb = udp_nb(b, "198.18.2.1", 9000);
 	usnet_setsockopt(sb, SOL_IP, IP_RECVTTL, &on, sizeof(on));
 	cr_assert_eq(send_to_b(sa, "hop", 3), 3);
 	usnet_clock_advance(1);
@@ -161,10 +125,10 @@ IPV4_TEST(forwarding_off_drops)
 
 	router(0);
 	ip(r, "sysctl ipv4.ip_forward 0");
-	sa = udp_in(a, "198.18.1.1", 8000);
+	sa = udp_nb(a, "198.18.1.1", 8000);
 	cr_assert_eq(send_to_b(sa, "x", 1), 1);
 	usnet_clock_advance(1);
-	cr_assert_eq(drops(r, "drop.IP_NOT_FORWARDING"), 1);
+	cr_assert_eq(stat_of(r, "drop.IP_NOT_FORWARDING"), 1);
 }
 
 /* RFC 1812 5.3.1: TTL spent at the router gives a time exceeded, which a
@@ -175,16 +139,44 @@ IPV4_TEST(ttl_exceeded_reported)
 	struct sock_extended_err ee;
 
 	router(0);
-	sa = udp_in(a, "198.18.1.1", 8000);
+	sa = udp_nb(a, "198.18.1.1", 8000);
 	usnet_setsockopt(sa, SOL_IP, IP_RECVERR, &on, sizeof(on));
 	usnet_setsockopt(sa, SOL_IP, IP_TTL, &one, sizeof(one));
 	cr_assert_eq(send_to_b(sa, "x", 1), 1);
 	usnet_clock_advance(1);
-	cr_assert_eq(drops(r, "drop.IP_TTL_EXPIRED"), 1);
+	cr_assert_eq(stat_of(r, "drop.IP_TTL_EXPIRED"), 1);
 	ee = errqueue(sa);
 	cr_assert_eq(ee.ee_origin, SO_EE_ORIGIN_ICMP);
 	cr_assert_eq(ee.ee_type, 11);
 	cr_assert_eq(ee.ee_errno, EHOSTUNREACH);
+}
+
+/* The router's ICMP errors to a within the rate limits (RFC 1812
+ * 4.3.2.8, Linux's default ipv4.icmp_ratemask): fragmentation needed
+ * never held back (PMTU discovery), time exceeded six at once. */
+IPV4_TEST(router_icmp_rate_limits)
+{
+	int sa, on = 1, one = 1, probe = IP_PMTUDISC_PROBE, n = 0;
+	unsigned char out[1000] = { 0 };
+
+	router(576);
+	sa = udp_nb(a, "198.18.1.1", 8000);
+	usnet_setsockopt(sa, SOL_IP, IP_RECVERR, &on, sizeof(on));
+	usnet_setsockopt(sa, SOL_IP, IP_MTU_DISCOVER, &probe, sizeof(probe));
+	for (int i = 0; i < 20; i++) {
+		cr_assert_eq(send_to_b(sa, out, sizeof(out)),
+			     (ssize_t)sizeof(out));
+		n += icmp_errors_queued(sa, 3, 4);
+	}
+	cr_assert_eq(n, 20);
+	usnet_setsockopt(sa, SOL_IP, IP_TTL, &one, sizeof(one));
+	for (int i = n = 0; i < 20; i++) {
+		cr_assert_eq(send_to_b(sa, "x", 1), 1);
+		n += icmp_errors_queued(sa, 11, 0);
+	}
+	cr_assert_eq(n, 6);
+	cr_assert_eq(stat_of(r, "IcmpOutRateLimitHost"), 14);
+	cr_assert_eq(stat_of(r, "drop.IP_TTL_EXPIRED"), 20);
 }
 
 /* A 3000-byte datagram over a 576-byte link: the router fragments it,
@@ -197,8 +189,8 @@ IPV4_TEST(fragmented_and_reassembled)
 	for (size_t i = 0; i < sizeof(out); i++)
 		out[i] = (unsigned char)(i * 7 + 3);
 	router(576);
-	sa = udp_in(a, "198.18.1.1", 8000);
-	sb = udp_in(b, "198.18.2.1", 9000);
+	sa = udp_nb(a, "198.18.1.1", 8000);
+	sb = udp_nb(b, "198.18.2.1", 9000);
 	/* Over 1500 on a's own link too: a fragments first. */
 	cr_assert_eq(send_to_b(sa, out, sizeof(out)), (ssize_t)sizeof(out));
 	usnet_clock_advance(1);
@@ -215,7 +207,7 @@ IPV4_TEST(frag_needed_reported)
 	struct sock_extended_err ee;
 
 	router(576);
-	sa = udp_in(a, "198.18.1.1", 8000);
+	sa = udp_nb(a, "198.18.1.1", 8000);
 	usnet_setsockopt(sa, SOL_IP, IP_RECVERR, &on, sizeof(on));
 	usnet_setsockopt(sa, SOL_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu));
 	cr_assert_eq(send_to_b(sa, out, sizeof(out)), (ssize_t)sizeof(out));
@@ -273,13 +265,13 @@ IPV4_TEST(overlapping_fragments_drop_the_datagram)
 	char buf[64];
 
 	router(0);
-	sb = udp_in(b, "198.18.2.1", 9000);
+	sb = udp_nb(b, "198.18.2.1", 9000);
 	inject(0, 24, true, 7);
 	inject(16, 24, false, 7); /* overlaps bytes 16..23 */
 	errno = 0;
 	cr_assert_eq(usnet_recv(sb, buf, sizeof(buf), 0), -1);
 	cr_assert_eq(errno, EAGAIN);
-	cr_assert_eq(drops(b, "drop.IP_FRAG"), 2);
+	cr_assert_eq(stat_of(b, "drop.IP_FRAG"), 2);
 }
 
 IPV4_TEST(lone_fragment_times_out)
@@ -287,9 +279,9 @@ IPV4_TEST(lone_fragment_times_out)
 	router(0);
 	inject(0, 16, true, 8);
 	usnet_clock_advance(29 * SEC);
-	cr_assert_eq(drops(b, "drop.IP_FRAG"), 0);
+	cr_assert_eq(stat_of(b, "drop.IP_FRAG"), 0);
 	usnet_clock_advance(1 * SEC);
-	cr_assert_eq(drops(b, "drop.IP_FRAG"), 1);
+	cr_assert_eq(stat_of(b, "drop.IP_FRAG"), 1);
 }
 
 IPV4_TEST(oversized_train_dropped)
@@ -298,7 +290,7 @@ IPV4_TEST(oversized_train_dropped)
 	inject(0, 16, true, 9);
 	/* A fragment ending past 65535 - 20 bytes. */
 	inject(65528, 16, false, 9);
-	cr_assert_geq(drops(b, "drop.IP_FRAG"), 1);
+	cr_assert_geq(stat_of(b, "drop.IP_FRAG"), 1);
 }
 
 IPV4_TEST(fragments_in_reverse_order_reassemble)
@@ -307,7 +299,7 @@ IPV4_TEST(fragments_in_reverse_order_reassemble)
 	int sb;
 
 	router(0);
-	sb = udp_in(b, "198.18.2.1", 9000);
+	sb = udp_nb(b, "198.18.2.1", 9000);
 	/* UDP length 40 (8 + 32): fix it in the first fragment below. */
 	inject(24, 16, false, 10);
 	inject(8, 16, true, 10);

@@ -15,78 +15,11 @@
 
 #include <usnet/usnet.h>
 
-static struct usnet_net *ns_a, *ns_b;
+#include "hosts.h"
 
-static void teardown(void)
-{
-	struct usnet_objects live;
-
-	usnet_close_range(0, ~0U, 0);
-	usnet_net_enter(usnet_net_default());
-	if (ns_a)
-		usnet_net_destroy(ns_a);
-	if (ns_b)
-		usnet_net_destroy(ns_b);
-	ns_a = ns_b = NULL;
-	usnet_objects_live(&live);
-	cr_expect(live.sockets == 0 && live.socks == 0 && live.skbs == 0 &&
-			  live.files == 0,
-		  "left alive: %lu sockets %lu socks %lu skbs %lu files",
-		  live.sockets, live.socks, live.skbs, live.files);
-}
-
-#define NETNS_TEST(name, ...) \
-	Test(netns, name, .fini = teardown, .timeout = 20.0, ##__VA_ARGS__)
-
-static void ip(struct usnet_net *net, const char *cmd)
-{
-	cr_assert_eq(usnet_ip(net, cmd), 0, "usnet_ip(\"%s\"): %s", cmd,
-		     strerror(errno));
-}
-
-/* Two hosts, a and b, on 198.18.0.0/24 over a link with @p. */
-static void two_hosts(const struct usnet_link_params *p)
-{
-	ns_a = usnet_net_create();
-	ns_b = usnet_net_create();
-	cr_assert(ns_a && ns_b);
-	cr_assert_eq(usnet_link_add(ns_a, "eth0", ns_b, "eth0", p), 0);
-	ip(ns_a, "addr add 198.18.0.1/24 dev eth0");
-	ip(ns_b, "addr add 198.18.0.2/24 dev eth0");
-	ip(ns_a, "link set eth0 up");
-	ip(ns_b, "link set eth0 up");
-}
-
-static struct sockaddr_in sin_of(const char *addr, uint16_t port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(port) };
-
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
-}
-
-/* A UDP socket in @net bound to addr:port. */
-static int udp_in(struct usnet_net *net, const char *addr, uint16_t port)
-{
-	struct sockaddr_in sin = sin_of(addr, port);
-	struct usnet_net *prev = usnet_net_enter(net);
-	int s = usnet_socket(AF_INET, SOCK_DGRAM, 0);
-
-	usnet_net_enter(prev);
-	cr_assert_geq(s, 0);
-	cr_assert_eq(usnet_bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0,
-		     "bind %s:%u: %s", addr, port, strerror(errno));
-	return s;
-}
-
-static unsigned long drops(struct usnet_net *net, const char *reason)
-{
-	unsigned long v = 0;
-
-	cr_assert_eq(usnet_stat_get(net, reason, &v), 0, "%s", reason);
-	return v;
-}
+#define NETNS_TEST(name, ...)                                      \
+	Test(netns, name, .fini = hosts_teardown, .timeout = 20.0, \
+	     ##__VA_ARGS__)
 
 NETNS_TEST(udp_between_namespaces)
 {
@@ -155,7 +88,7 @@ NETNS_TEST(closed_port_refuses_across_the_link)
 	errno = 0;
 	cr_assert_eq(usnet_recv(a, &c, 1, MSG_DONTWAIT), -1);
 	cr_assert_eq(errno, ECONNREFUSED);
-	cr_assert_eq(drops(ns_b, "drop.NO_SOCKET"), 1);
+	cr_assert_eq(stat_of(ns_b, "drop.NO_SOCKET"), 1);
 }
 
 NETNS_TEST(no_route_is_enetunreach)
@@ -176,7 +109,7 @@ NETNS_TEST(no_route_is_enetunreach)
 	cr_assert_eq(usnet_sendto(a, "x", 1, 0, (struct sockaddr *)&far,
 				  sizeof(far)),
 		     1);
-	cr_assert_eq(drops(ns_b, "drop.IP_NOT_FORWARDING"), 1);
+	cr_assert_eq(stat_of(ns_b, "drop.IP_NOT_FORWARDING"), 1);
 }
 
 NETNS_TEST(link_down_drops)
@@ -195,7 +128,7 @@ NETNS_TEST(link_down_drops)
 	errno = 0;
 	cr_assert_eq(usnet_recv(b, &c, 1, MSG_DONTWAIT), -1);
 	cr_assert_eq(errno, EAGAIN);
-	cr_assert_eq(drops(ns_b, "drop.DEV_READY"), 1);
+	cr_assert_eq(stat_of(ns_b, "drop.DEV_READY"), 1);
 }
 
 NETNS_TEST(loss_drops_everything_at_one)
@@ -214,7 +147,7 @@ NETNS_TEST(loss_drops_everything_at_one)
 			     1);
 	errno = 0;
 	cr_assert_eq(usnet_recv(b, &c, 1, MSG_DONTWAIT), -1);
-	cr_assert_eq(drops(ns_a, "drop.DEV_QUEUE"), 10);
+	cr_assert_eq(stat_of(ns_a, "drop.DEV_QUEUE"), 10);
 }
 
 /* The same seed gives the same losses: a schedule, not chance. */
@@ -282,12 +215,13 @@ NETNS_TEST(duplicate_and_corrupt)
 	n = 0;
 	while (usnet_recv(b, &c, 1, MSG_DONTWAIT) >= 0)
 		n++;
-	csum = drops(ns_b, "drop.IP_CSUM") + drops(ns_b, "drop.UDP_CSUM") +
-	       drops(ns_b, "drop.IP_INHDR") + drops(ns_b, "drop.NO_SOCKET") +
-	       drops(ns_b, "drop.PKT_TOO_SMALL") +
-	       drops(ns_b, "drop.IP_NOT_FORWARDING") +
-	       drops(ns_b, "drop.IP_NOPROTO") + drops(ns_b, "drop.IP_FRAG") +
-	       drops(ns_b, "drop.UDP_INHDR");
+	csum = stat_of(ns_b, "drop.IP_CSUM") + stat_of(ns_b, "drop.UDP_CSUM") +
+	       stat_of(ns_b, "drop.IP_INHDR") +
+	       stat_of(ns_b, "drop.NO_SOCKET") +
+	       stat_of(ns_b, "drop.PKT_TOO_SMALL") +
+	       stat_of(ns_b, "drop.IP_NOT_FORWARDING") +
+	       stat_of(ns_b, "drop.IP_NOPROTO") +
+	       stat_of(ns_b, "drop.IP_FRAG") + stat_of(ns_b, "drop.UDP_INHDR");
 	cr_assert_eq(n, 0, "%d corrupted datagrams delivered", n);
 	cr_assert_eq(csum, 20, "%lu of 20 counted", csum);
 }

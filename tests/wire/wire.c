@@ -231,12 +231,21 @@ static void opts_format(const uint8_t *opt, size_t len, uint32_t sack_base,
 					buf + n, room - n, "{%u:%u}",
 					wire_get_be32(opt + b) - sack_base,
 					wire_get_be32(opt + b + 4) - sack_base);
-		} else if (kind == TCP_OPT_TIMESTAMP && olen == 10)
+		} else if (kind == TCP_OPT_TIMESTAMP && olen == 10) {
 			n += (size_t)snprintf(buf + n, room - n,
 					      "%sTS val %u ecr %u", sep,
 					      wire_get_be32(opt + i + 2),
 					      wire_get_be32(opt + i + 6));
-		else
+		} else if (kind == TCP_OPT_FASTOPEN && olen == 2) {
+			n += (size_t)snprintf(buf + n, room - n,
+					      "%stfo cookiereq", sep);
+		} else if (kind == TCP_OPT_FASTOPEN) {
+			n += (size_t)snprintf(buf + n, room - n,
+					      "%stfo cookie ", sep);
+			for (size_t b = i + 2; b < i + olen && n < room; b++)
+				n += (size_t)snprintf(buf + n, room - n, "%02x",
+						      opt[b]);
+		} else
 			n += (size_t)snprintf(buf + n, room - n,
 					      "%sopt-%u len %u", sep, kind,
 					      olen);
@@ -291,6 +300,26 @@ static size_t opts_encode(const char *s, uint32_t sack_base, uint8_t *out)
 				n += 8;
 				used += more;
 			}
+		} else if (strncmp(s, "tfo cookiereq", 13) == 0) {
+			out[n++] = TCP_OPT_FASTOPEN;
+			out[n++] = 2;
+			used = 13;
+		} else if (strncmp(s, "tfo cookie ", 11) == 0) {
+			size_t len = strspn(s + 11, "0123456789abcdef");
+
+			cr_assert(len >= 8 && len <= 32 && len % 2 == 0 &&
+					  n + 2 + len / 2 <= TCP_MAX_OPT_LEN,
+				  "Fast Open cookie: %s", s);
+			out[n++] = TCP_OPT_FASTOPEN;
+			out[n++] = (uint8_t)(2 + len / 2);
+			for (size_t k = 0; k < len; k += 2) {
+				unsigned int byte;
+
+				cr_assert_eq(sscanf(s + 11 + k, "%2x", &byte),
+					     1);
+				out[n++] = (uint8_t)byte;
+			}
+			used = (int)(11 + len);
 		} else if (strncmp(s, "sackOK", 6) == 0) {
 			out[n++] = TCP_OPT_SACK_PERM;
 			out[n++] = 2;
