@@ -19,16 +19,6 @@
 #define LOCAL_ADDR  0xC6120001u /* 198.18.0.1, host order */
 #define REMOTE_ADDR 0xC6120002u /* 198.18.0.2 */
 
-/*
- * usnet sends no PSH yet (tcp_output.c takes a segment's flags from its
- * control block, where only SYN and FIN are ever set); Linux sets PSH on
- * the last segment of each write.  Until it does, an expected 'P' is not
- * compared: the tests are written as Linux sends, and
- * established.c:psh_on_last_segment_of_write says why it is skipped.
- * Set to true once usnet sets PSH.
- */
-static const bool wire_psh_exact = false;
-
 /* A packet the stack sent on wire0, with the time it left. */
 struct capture {
 	struct capture *next;
@@ -676,7 +666,6 @@ void wire_out_seg(struct wire_conn *c, const struct wire_seg *s,
 	struct seg_view got;
 	const uint8_t *payload;
 	char diff[128] = "", ws[512], gs[512];
-	uint16_t mask = wire_psh_exact ? 0xffff : (uint16_t)~TCPHDR_PSH;
 	long bad = -1;
 
 	w.conn = c;
@@ -699,7 +688,7 @@ void wire_out_seg(struct wire_conn *c, const struct wire_seg *s,
 	DIFF(got.saddr != want.saddr || got.daddr != want.daddr ||
 		     got.sport != want.sport || got.dport != want.dport,
 	     "addresses/ports");
-	DIFF((got.flags & mask) != (want.flags & mask), "flags");
+	DIFF(got.flags != want.flags, "flags");
 	DIFF(got.seq != want.seq, "seq");
 	DIFF(got.ack != want.ack, "ack");
 	DIFF(want.win != WIRE_ANY && got.win != want.win, "win");
