@@ -253,6 +253,9 @@ void tcp_hash_conn(struct sock *sk);
 void tcp_bind_inherit(struct sock *sk);
 struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 			uint32_t daddr, uint16_t dport);
+/* The listener on daddr:dport (network order), or NULL. */
+struct sock *tcp_lookup_listener(struct net *net, uint32_t daddr,
+				 uint16_t dport);
 uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
 		 uint16_t sport, uint16_t dport);
 /* A keyed hash of a 4-tuple with the namespace's secret. */

@@ -825,6 +825,30 @@ static void tcp_fin_acked(struct sock *sk)
  * again, data, an old duplicate) gets an ACK and, if it carries an ACK,
  * restarts it; a RST elsewhere is ignored.
  */
+/*
+ * A SYN at a connection in TIME_WAIT opens a new one when it cannot be an
+ * old duplicate: its sequence number past the old RCV.NXT, or its
+ * timestamp newer (RFC 6191; Linux's tcp_timewait_state_process(),
+ * TCP_TW_SYN).  Returns the new connection's ISN (past all the old one
+ * sent, as Linux's: SND.NXT + 65537), or 0.
+ */
+static uint32_t tcp_timewait_syn(struct sock *sk, const struct tcp_hdr_info *th)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t isn;
+
+	if ((th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) !=
+		    TCPHDR_SYN ||
+	    tcp_paws_reject(tp, th))
+		return 0;
+	if (!after(th->seq, tp->rcv_nxt) &&
+	    !(tp->tstamp_ok && th->opt.has_ts &&
+	      (int32_t)(tp->ts_recent - th->opt.tsval) < 0))
+		return 0;
+	isn = tp->snd_nxt + 65535 + 2;
+	return isn ? isn : 1;
+}
+
 static void tcp_timewait_process(struct sock *sk, const struct tcp_hdr_info *th,
 				 uint32_t seglen)
 {
@@ -1198,7 +1222,7 @@ static int tcp_fastopen_take_data(struct sock *sk, const struct sk_buff *syn)
  * SYN-RECV answers it; a SYN cookie when the SYN queue is full (and
  * syncookies allow); nothing when the accept queue is full. */
 static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
-			     const struct tcp_hdr_info *th)
+			     const struct tcp_hdr_info *th, uint32_t tw_isn)
 {
 	struct net *net = sock_net(lsk);
 	struct tcp_sock *ltp = tcp_sk(lsk);
@@ -1226,8 +1250,10 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 			   skb->len &&
 			   tcp_fastopen_pending(lsk) < ltp->fastopen_qlen;
 	sk = tcp_make_child(lsk, skb, th,
-			    tcp_isn(net, IPCB(skb)->daddr, IPCB(skb)->saddr,
-				    htons(th->dport), htons(th->sport)),
+			    tw_isn ? tw_isn :
+				     tcp_isn(net, IPCB(skb)->daddr,
+					     IPCB(skb)->saddr, htons(th->dport),
+					     htons(th->sport)),
 			    th->seq, &th->opt);
 	if (!sk)
 		return;
@@ -1279,6 +1305,7 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	struct wire_pseudo ph = { .saddr = ntohl(cb->saddr),
 				  .daddr = ntohl(cb->daddr) };
 	struct tcp_hdr_info th;
+	uint32_t tw_isn = 0;
 	struct sock *sk;
 	int err;
 
@@ -1294,6 +1321,21 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	cb->dport = htons(th.dport);
 	sk = tcp_lookup(net, cb->saddr, cb->sport, cb->daddr, cb->dport);
 	skb_pull(skb, th.hdr_len);
+	if (sk && sk->sk_state == TCP_TIME_WAIT &&
+	    (tw_isn = tcp_timewait_syn(sk, &th)) != 0) {
+		/* A new connection from the same port: TIME_WAIT gives way
+		 * to the listener, if there is one (Linux's TCP_TW_SYN);
+		 * else it answers as ever. */
+		struct sock *lsk =
+			tcp_lookup_listener(net, cb->daddr, cb->dport);
+
+		if (lsk) {
+			tcp_done(sk);
+			sk = lsk;
+		} else {
+			tw_isn = 0;
+		}
+	}
 	if (!sk) {
 		tcp_v4_send_reset(net, skb, &th);
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_NO_SOCKET);
@@ -1306,7 +1348,7 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 		struct sock *child;
 
 		if (f == TCPHDR_SYN) {
-			tcp_conn_request(sk, skb, &th);
+			tcp_conn_request(sk, skb, &th, tw_isn);
 		} else if (f == TCPHDR_ACK &&
 			   (child = tcp_cookie_check(sk, skb, &th)) != NULL) {
 			/* its data and FIN, if any, as in ESTABLISHED; then

@@ -276,7 +276,6 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 	struct tcp_table *t = tcp_table(net);
 	struct inet_sock *inet;
 	struct tcp_sock *tp;
-	struct sock *any = NULL;
 
 	list_for_each_entry(tp, tcp_conn_bucket(t, daddr, dport, saddr, sport),
 			    conn_node) {
@@ -285,6 +284,16 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 		    inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr)
 			return &inet->sk;
 	}
+	return tcp_lookup_listener(net, daddr, dport);
+}
+
+struct sock *tcp_lookup_listener(struct net *net, uint32_t daddr,
+				 uint16_t dport)
+{
+	struct tcp_table *t = tcp_table(net);
+	struct inet_sock *inet;
+	struct sock *any = NULL;
+
 	list_for_each_entry(inet, tcp_bind_bucket(t, ntohs(dport)), bind_node) {
 		if (inet->sk.sk_state != TCP_LISTEN ||
 		    inet->inet_num != ntohs(dport))

@@ -260,3 +260,36 @@ WIRE_TEST(close, data_after_close_gets_rst)
 	wire_out(&c, "R", 2, 0, .win = WIRE_WIN(0));
 	wire_assert_state(&c, TCP_CLOSE);
 }
+
+/* RFC 6191 / RFC 9293 3.6.1 as Linux's tcp_timewait_state_process(): a
+ * new SYN from the same port whose sequence number is past the old
+ * connection's end opens a new connection at once (the TIME_WAIT sock
+ * gives way to the listener), its ISN past all the old one sent
+ * (SND.NXT + 65537), instead of an ACK and a second for the peer's SYN
+ * to come again. */
+WIRE_TEST(close, time_wait_new_syn_reopens)
+{
+	struct wire_conn c;
+	uint32_t seq;
+
+	wire_passive_open(&c, 80);
+	wire_time_wait(&c);
+	wire_assert_state(&c, TCP_TIME_WAIT);
+	seq = c.snd_nxt + 1000;
+	wire_in(&c, "S", seq, 0, .opts = "mss 1460");
+	wire_out(&c, "S.", c.rcv_nxt + 65537, seq + 1, .opts = "mss 1460");
+	wire_assert_state(&c, TCP_SYN_RECV);
+}
+
+/* An old duplicate SYN (its sequence number inside the old connection)
+ * is not a new connection: TIME_WAIT answers it with an ACK. */
+WIRE_TEST(close, time_wait_old_syn_acked)
+{
+	struct wire_conn c;
+
+	wire_passive_open(&c, 80);
+	wire_time_wait(&c);
+	wire_in(&c, "S", 0, 0, .opts = "mss 1460");
+	wire_out(&c, ".", c.rcv_nxt, c.snd_nxt);
+	wire_assert_state(&c, TCP_TIME_WAIT);
+}

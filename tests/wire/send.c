@@ -115,9 +115,6 @@ WIRE_TEST(send, cork_ceiling_200ms)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: no 200 ms ceiling on TCP_CORK or "
-		      "MSG_MORE (docs/ARCHITECTURE.md); the data waits for "
-		      "the uncork or the next write");
 	wire_passive_open(&c, 80);
 	wire_setsockopt_int(c.fd, IPPROTO_TCP, TCP_CORK, 1);
 	wire_send_pattern(c.fd, 1, 10, 0);
