@@ -147,14 +147,17 @@ int inet_release(struct socket *sock)
 	if (!sk)
 		return 0;
 	net = get_net(sock_net(sk));
-	lock_sock(sk);
+	net_lock(net);
 	if (sk->sk_prot->close)
 		sk->sk_prot->close(sk, 0);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	sock_orphan(sk);
 	sock->sk = NULL;
-	release_sock(sk);
+	/* The socket's reference goes under the lock (as in unix_release()):
+	 * when it is the last, the destructor stops timers, walks the
+	 * namespace's tables and frees charged skbs. */
 	sock_put(sk);
+	net_unlock(net);
 	put_net(net);
 	return 0;
 }

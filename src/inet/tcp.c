@@ -221,7 +221,7 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	inet->inet_daddr = daddr;
 	inet->inet_dport = sin->sin_port;
 	if (!inet->inet_num) {
-		err = tcp_get_port(sk, 0);
+		err = tcp_hash_connect(sk);
 		if (err)
 			return err;
 		inet->inet_sport = htons(inet->inet_num);
@@ -235,6 +235,17 @@ static int tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	tcp_offer_options(sk);
 	tcp_set_state(sk, TCP_SYN_SENT);
 	tcp_hash_conn(sk);
+	/* TCP_FASTOPEN_CONNECT with a cookie for the destination: the SYN
+	 * goes with the first write, carrying its data (Linux's
+	 * tcp_fastopen_defer_connect()). */
+	if (tp->fastopen_connect && !tp->tfo_data) {
+		struct tcp_options opt = { 0 };
+
+		if (tcp_fastopen_cookie_get(net, daddr, &opt)) {
+			tp->defer_connect = true;
+			return 0;
+		}
+	}
 	err = tcp_connect(sk, tp->tfo_data, tp->tfo_len);
 	if (err < 0) {
 		tcp_set_state(sk, TCP_CLOSE);
@@ -292,6 +303,10 @@ static int inet_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 			goto out;
 		sock->state = SS_CONNECTING;
 		err = -EINPROGRESS;
+		if (tcp_sk(sk)->defer_connect) {
+			err = 0; /* connected, as far as the caller knows */
+			goto out;
+		}
 		break;
 	}
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
@@ -447,6 +462,25 @@ static struct sk_buff *tcp_grow_tail(struct sock *sk, struct sk_buff *skb,
 	return nskb;
 }
 
+/*
+ * PSH on the last segment of what the application wrote (Linux's
+ * tcp_mark_push(), as tcp_push() uses it; RFC 9293 3.9.1.2 leaves it to
+ * the implementation): on @skb, or (NULL) on the last queued segment if it
+ * is not sent yet.
+ */
+static void tcp_mark_push(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!skb) {
+		if (!tp->send_head)
+			return;
+		skb = skb_peek_tail(&sk->sk_write_queue);
+	}
+	TCP_SKB_CB(skb)->flags |= TCPHDR_PSH;
+	tp->pushed_seq = tp->write_seq;
+}
+
 /* Linux's tcp_sendmsg_fastopen(): connect() to msg_name, the SYN taking
  * what it can of the data when a cookie is known (RFC 7413 3); the
  * bytes it took in *@copied_syn. */
@@ -494,6 +528,24 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		copied = syn;
 	}
 	lock_sock(sk);
+	if (tp->defer_connect) {
+		/* the deferred SYN, with what it can take of the data */
+		int n;
+
+		tp->defer_connect = false;
+		n = tcp_connect(sk, &msg->msg_iter, size);
+		if (n < 0) {
+			tcp_set_state(sk, TCP_CLOSE);
+			tcp_unhash(sk);
+			err = n;
+			goto out_err;
+		}
+		copied = (size_t)n;
+		if (sk->sk_state == TCP_SYN_SENT && !timeo) {
+			release_sock(sk);
+			return n ? n : -EINPROGRESS;
+		}
+	}
 	/* Linux's sk_stream_wait_connect(): only a connection on its way
 	 * is waited for; anything else is EPIPE. */
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
@@ -525,6 +577,8 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		    !skb_tailroom(skb)) {
 			/* A new segment, when the send buffer has room. */
 			while (!tcp_memory_free(sk)) {
+				if (copied)
+					tcp_mark_push(sk, NULL);
 				if (copied && (flags & MSG_OOB))
 					tcp_mark_urg(sk);
 				tcp_write_xmit(sk, true);
@@ -560,17 +614,30 @@ static int tcp_sendmsg(struct sock *sk, struct kmsghdr *msg, size_t size)
 		if (room > skb_tailroom(skb))
 			room = skb_tailroom(skb);
 		chunk = size - copied < room ? size - copied : room;
+		/* The write goes on where a previous one ended: its PSH
+		 * moves to the end of this one. */
+		if (!copied)
+			TCP_SKB_CB(skb)->flags &= (uint8_t)~TCPHDR_PSH;
 		copy_from_iter(skb_put(skb, (unsigned int)chunk), chunk,
 			       &msg->msg_iter);
 		TCP_SKB_CB(skb)->end_seq += (uint32_t)chunk;
 		tp->write_seq += (uint32_t)chunk;
 		copied += chunk;
 		/* Urgent data waits for its mark (Linux's tcp_push()). */
-		if (skb->len >= mss && !(flags & MSG_OOB))
+		if (skb->len >= mss && !(flags & MSG_OOB)) {
+			/* Linux's forced_push(); and the end of the write,
+			 * marked before it goes */
+			if (after(tp->write_seq,
+				  tp->pushed_seq + (tp->max_window >> 1)) ||
+			    (copied == size && !(flags & MSG_MORE)))
+				tcp_mark_push(sk, skb);
 			tcp_write_xmit(sk, false);
+		}
 	}
 	err = 0;
 out:
+	if (copied && !(flags & MSG_MORE))
+		tcp_mark_push(sk, NULL);
 	if (copied && (flags & MSG_OOB))
 		tcp_mark_urg(sk);
 	tcp_write_xmit(sk, !(flags & MSG_MORE));
@@ -823,6 +890,10 @@ static __poll_t tcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* A deferred Fast Open connect is writable: the write sends the
+	 * SYN (Linux's tcp_poll()). */
+	if (state == TCP_SYN_SENT && tcp_sk(sk)->defer_connect)
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (sk->sk_err)
 		mask |= EPOLLERR;
 out:
@@ -996,7 +1067,7 @@ static int tcp_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_MAXSEG:
 		/* 0 resets; else TCP_MIN_MSS (88) .. MAX_TCP_WINDOW. */
-		if (val && (val < 88 || val > 32767))
+		if (val && (val < TCP_MIN_MSS || val > 32767))
 			err = -EINVAL;
 		else
 			tp->user_mss = (unsigned int)val;
@@ -1104,7 +1175,7 @@ static void tcp_get_info(struct sock *sk, struct tcp_info_ext *ext)
 	info->tcpi_snd_mss = tp->mss_cache;
 	info->tcpi_rcv_mss = tp->rx_opt_mss ? tp->rx_opt_mss : tp->mss_cache;
 	info->tcpi_rtt = (uint32_t)(tp->srtt / 1000);
-	info->tcpi_rttvar = (uint32_t)(tp->rttvar / 1000);
+	info->tcpi_rttvar = (uint32_t)(tp->mdev / 4 / 1000);
 	info->tcpi_snd_cwnd = tp->snd_cwnd;
 	info->tcpi_snd_ssthresh = tp->snd_ssthresh;
 	info->tcpi_snd_wscale = tp->snd_wscale;
@@ -1257,9 +1328,10 @@ static int tcp_disconnect(struct sock *sk, int flags)
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		inet->inet_saddr = inet->inet_rcv_saddr = 0;
 	sk->sk_shutdown = 0;
-	tp->snd_wnd = 0;
+	tp->snd_wnd = tp->max_window = 0;
 	tp->srtt = 0;
 	tp->rto = TCP_TIMEOUT_INIT;
+	tp->defer_connect = false;
 	tp->syn_data_acked = false;
 	tp->tfo_syn = false;
 	memset(&tp->tfo, 0, sizeof(tp->tfo));

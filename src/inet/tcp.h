@@ -23,7 +23,9 @@
 #define TCP_TIMEWAIT_LEN    (60 * NSEC_PER_SEC)
 #define TCP_FIN_TIMEOUT_MAX 120 /* s, TCP_LINGER2's ceiling */
 #define TCP_QUICK_ACKS	    16	/* Linux's TCP_MAX_QUICKACKS */
+#define TCP_MIN_MSS	    88	/* the least MSS Linux takes */
 #define TCP_SYNACK_RETRIES  5
+#define TCP_SYN_LINEAR_RTOS 4 /* Linux 6.18's tcp_syn_linear_timeouts */
 #define TCP_RETRIES2	    15
 #define TCP_INIT_CWND	    10
 #define TCP_WSCALE	    7
@@ -42,6 +44,16 @@
 static inline uint32_t tcp_mss_for_mtu(unsigned int mtu)
 {
 	return (mtu > 65535 ? 65535 : mtu) - 40;
+}
+
+/* The MSS this end announces (RFC 9293 3.7.1): what its device takes,
+ * whatever the peer announced, lowered by TCP_MAXSEG (@user_mss; Linux's
+ * advmss, tcp_mss_clamp()). */
+static inline uint16_t tcp_advmss(unsigned int user_mss, unsigned int mtu)
+{
+	uint32_t mss = tcp_mss_for_mtu(mtu);
+
+	return (uint16_t)(user_mss && user_mss < mss ? user_mss : mss);
 }
 
 static inline bool before(uint32_t a, uint32_t b)
@@ -86,6 +98,8 @@ struct tcp_sock {
 	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, iss;
 	uint32_t write_seq;	   /* end of the data queued to send */
 	uint32_t snd_sml;	   /* end of the last small segment sent */
+	uint32_t pushed_seq;	   /* end of the data last marked PSH */
+	uint32_t max_window;	   /* the largest window the peer offered */
 	struct sk_buff *send_head; /* first unsent skb of the write
 					 * queue (NULL: all sent) */
 	uint32_t mss_cache;	   /* what we send */
@@ -114,17 +128,23 @@ struct tcp_sock {
 	const struct tcp_congestion_ops *ca_ops;
 	uint64_t ca_priv[8]; /* the algorithm's state */
 
-	/* RTT and RTO (RFC 6298) */
-	int64_t srtt, rttvar, rto; /* ns */
-	int retransmits;	   /* of the current segment */
-	int64_t retrans_stamp;	   /* first retransmission (timeout) */
+	/* RTT and RTO (RFC 6298 as Linux's tcp_rtt_estimator() does it):
+	 * mdev is 4 x the mean deviation; rttvar its largest over the last
+	 * window of data (rtt_seq), never below TCP_RTO_MIN */
+	int64_t srtt, mdev, mdev_max, rttvar, rto; /* ns */
+	uint32_t rtt_seq;
+	int retransmits;       /* of the current segment */
+	int64_t retrans_stamp; /* first retransmission (timeout) */
 
 	/* timers */
 	struct timer_list retransmit_timer;
 	struct timer_list delack_timer;
 	struct timer_list keepalive_timer; /* also TIME_WAIT */
-	bool ack_pending;
-	unsigned int pending_acks;
+	bool ack_pending; /* data or a FIN came that is not ACKed yet */
+	bool ack_now;	  /* ... and its ACK is not to wait */
+	/* the peer's segment size as we see it (Linux's icsk_ack.rcv_mss):
+	 * more than that unacknowledged is ACKed at once */
+	uint32_t rcv_mss, last_seg_size;
 
 	/* options */
 	bool nodelay, cork;
@@ -139,6 +159,7 @@ struct tcp_sock {
 	/* TCP Fast Open (tcp_fastopen.c): a client's SYN carries the
 	 * option; what SYN data was acked; a server's SYN-ACK cookie */
 	bool fastopen_connect;	   /* TCP_FASTOPEN_CONNECT */
+	bool defer_connect;	   /* its SYN waits for the first write */
 	bool tfo_syn;		   /* our SYN carries the option */
 	bool syn_data_acked;	   /* TCPI_OPT_SYN_DATA */
 	bool accept_queued;	   /* a child queued for accept() */
@@ -147,7 +168,7 @@ struct tcp_sock {
 	size_t tfo_len;
 	int tfo_copied;		 /* of it, into the SYN */
 	uint8_t defer_accept;	 /* SYN-ACK retransmissions */
-	bool defer_pending;	 /* made, waiting for data */
+	bool defer_acked;	 /* half-open, its ACK dropped for it */
 	bool pingpong;		 /* TCP_QUICKACK 0: delay ACKs */
 	unsigned int quick_acks; /* segments still ACKed at once */
 
@@ -163,6 +184,7 @@ struct tcp_sock {
 	/* the namespace's connection list (tcp_ipv4.c) */
 	struct list_head conn_node;
 	bool orphan_counted;
+	bool port_by_connect; /* an ephemeral port connect() chose */
 
 	/* receive buffer tuning (Linux's rcvq_space): bytes read in the
 	 * last RTT, from where, since when */
@@ -211,6 +233,15 @@ static inline struct tcp_sock *tcp_sk(const struct sock *sk)
 	return (struct tcp_sock *)sk;
 }
 
+/* The peer's window, in bytes, and the largest it offered (Linux's
+ * max_window, which sizes the forced PSH). */
+static inline void tcp_set_snd_wnd(struct tcp_sock *tp, uint32_t wnd)
+{
+	tp->snd_wnd = wnd;
+	if (wnd > tp->max_window)
+		tp->max_window = wnd;
+}
+
 extern struct proto tcp_prot;
 extern const struct proto_ops inet_stream_ops;
 
@@ -219,6 +250,7 @@ int tcp_net_init(struct net *net);
 void tcp_net_exit(struct net *net);
 void tcp_init(void);
 int tcp_get_port(struct sock *sk, unsigned short snum);
+int tcp_hash_connect(struct sock *sk);
 void tcp_unhash(struct sock *sk);
 void tcp_hash_conn(struct sock *sk);
 void tcp_unhash_conn(struct sock *sk);
@@ -226,6 +258,9 @@ void tcp_bind_inherit(struct sock *sk);
 void tcp_put_port(struct sock *sk);
 struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 			uint32_t daddr, uint16_t dport);
+/* The listener on daddr:dport (network order), or NULL. */
+struct sock *tcp_lookup_listener(struct net *net, uint32_t daddr,
+				 uint16_t dport);
 uint32_t tcp_isn(struct net *net, uint32_t saddr, uint32_t daddr,
 		 uint16_t sport, uint16_t dport);
 /* A keyed hash of a 4-tuple with the namespace's secret. */
@@ -245,7 +280,7 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcp_write_xmit(struct sock *sk, bool push);
 void tcp_push_pending(struct sock *sk);
 void tcp_send_ack(struct sock *sk);
-void tcp_send_delayed_ack(struct sock *sk);
+void tcp_ack_snd_check(struct sock *sk);
 int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len);
 void tcp_send_synack(struct sock *sk);
 void tcp_send_fin(struct sock *sk);
@@ -268,6 +303,7 @@ void tcp_sndbuf_expand(struct sock *sk);
 void tcp_rcv_space_adjust(struct sock *sk);
 void tcp_init_xmit_timers(struct sock *sk);
 void tcp_send_probe(struct sock *sk);
+bool tcp_write_wakeup(struct sock *sk);
 /* RFC 6675 SetPipe(): segments in flight, by the scoreboard. */
 uint32_t tcp_pipe(const struct sock *sk);
 /* Retransmit what is marked lost while the pipe is below cwnd. */
@@ -283,10 +319,10 @@ void tcp_child_established(struct sock *child);
 
 /* tcp_ipv4.c: a listener's children not yet queued for accept(); a
  * child leaves the list when queued, when done, or when the listener stops
- * (its children are then reset). */
+ * (its children are then dropped). */
 void tcp_child_link(struct sock *lsk, struct sock *child);
 void tcp_child_unlink(struct sock *child);
-void tcp_reset_children(struct sock *lsk);
+void tcp_drop_children(struct sock *lsk);
 
 /* syncookies.c: the addresses and ports of a cookie, as the SYN has
  * them (host order). */

@@ -13,23 +13,55 @@
 
 /* ---- RTT and congestion --------------------------------------------------- */
 
-/* RFC 6298 2.2-2.3, with Linux's 200 ms minimum. */
+/*
+ * RFC 6298 2.2-2.3 as Linux's tcp_rtt_estimator() and tcp_set_rto() do
+ * it: RTO = SRTT + RTTVAR term, where the 200 ms minimum bounds the
+ * variance term (the largest 4 x mean deviation seen over a window of
+ * data, decaying once a window), not the RTO.  A sample below SRTT
+ * counts for an eighth of its weight in the deviation, so that a falling
+ * RTT does not raise the RTO.
+ */
 static void tcp_rtt_sample(struct tcp_sock *tp, int64_t rtt)
 {
 	if (rtt <= 0)
 		rtt = 1;
 	if (!tp->srtt) {
 		tp->srtt = rtt;
-		tp->rttvar = rtt / 2;
+		tp->mdev = 2 * rtt; /* RTO = 3 RTT */
+		tp->rttvar = max_t(int64_t, tp->mdev, TCP_RTO_MIN);
+		tp->mdev_max = tp->rttvar;
+		tp->rtt_seq = tp->snd_nxt;
 	} else {
-		int64_t d = tp->srtt - rtt;
+		int64_t err = rtt - tp->srtt;
 
-		tp->rttvar = (3 * tp->rttvar + (d < 0 ? -d : d)) / 4;
-		tp->srtt = (7 * tp->srtt + rtt) / 8;
+		tp->srtt += err / 8;
+		if (err < 0) {
+			err = -err - tp->mdev / 4;
+			if (err > 0)
+				err /= 8;
+		} else {
+			err -= tp->mdev / 4;
+		}
+		tp->mdev += err;
+		if (tp->mdev > tp->mdev_max) {
+			tp->mdev_max = tp->mdev;
+			if (tp->mdev_max > tp->rttvar)
+				tp->rttvar = tp->mdev_max;
+		}
+		/* Once a window: the variance term decays towards the
+		 * largest deviation of that window. */
+		if (after(tp->snd_una, tp->rtt_seq)) {
+			if (tp->mdev_max < tp->rttvar)
+				tp->rttvar -= (tp->rttvar - tp->mdev_max) / 4;
+			tp->rtt_seq = tp->snd_nxt;
+			tp->mdev_max = TCP_RTO_MIN;
+		}
 	}
-	tp->rto = tp->srtt + 4 * tp->rttvar;
-	if (tp->rto < TCP_RTO_MIN)
-		tp->rto = TCP_RTO_MIN;
+	if (tp->srtt < 1)
+		tp->srtt = 1;
+	/* Linux keeps SRTT in microseconds: a sample below one counts as
+	 * none in the RTO. */
+	tp->rto = tp->srtt / NSEC_PER_USEC * NSEC_PER_USEC + tp->rttvar;
 	if (tp->rto > TCP_RTO_MAX)
 		tp->rto = TCP_RTO_MAX;
 }
@@ -351,7 +383,7 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	if (before(tp->snd_wl1, seq) ||
 	    (tp->snd_wl1 == seq && !before(ack, tp->snd_wl2))) {
 		win_update = wnd != tp->snd_wnd;
-		tp->snd_wnd = wnd;
+		tcp_set_snd_wnd(tp, wnd);
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = ack;
 	}
@@ -378,9 +410,9 @@ static bool tcp_ack(struct sock *sk, const struct tcp_hdr_info *th,
 	    (int32_t)(th->opt.tsecr - ((uint32_t)(last_xmit / NSEC_PER_MSEC) +
 				       tp->ts_offset)) >= 0)
 		rtt = (int64_t)(tcp_ts_now(tp) - th->opt.tsecr) * NSEC_PER_MSEC;
+	tp->snd_una = ack;
 	if (rtt)
 		tcp_rtt_sample(tp, rtt);
-	tp->snd_una = ack;
 	tp->dupacks = 0;
 	tp->retransmits = 0;
 	tp->retrans_stamp = 0;
@@ -454,8 +486,36 @@ static void tcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 
 static void tcp_fin(struct sock *sk);
 
-/* Queue the data of @skb (its data is the payload, seq..end_seq). */
-static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
+/* The peer's segment size, from what arrives in order (Linux's
+ * tcp_measure_rcv_mss()): a larger segment raises it; a smaller one lowers
+ * it only when two in a row have the same size and look full (at least
+ * 536 bytes, or 88 without PSH, URG or FIN: a sender with a small MSS). */
+static void tcp_measure_rcv_mss(struct tcp_sock *tp,
+				const struct tcp_hdr_info *th, uint32_t len)
+{
+	uint32_t lss = tp->last_seg_size;
+	uint32_t hlen = TCP_HLEN + (tp->tstamp_ok ? TCP_TS_OPT_LEN : 0);
+
+	tp->last_seg_size = 0;
+	if (len >= tp->rcv_mss) {
+		tp->rcv_mss = len;
+		return;
+	}
+	len += th->hdr_len;
+	if (len >= TCP_MSS_DEFAULT + TCP_HLEN ||
+	    (len >= TCP_MIN_MSS + TCP_HLEN &&
+	     !(th->flags & (TCPHDR_PSH | TCPHDR_URG | TCPHDR_FIN)))) {
+		len -= hlen;
+		tp->last_seg_size = len;
+		if (len == lss)
+			tp->rcv_mss = len;
+	}
+}
+
+/* Queue the data of @skb (its data is the payload, seq..end_seq), and
+ * say whether and how soon it is to be ACKed (tcp_ack_snd_check()). */
+static void tcp_data_queue(struct sock *sk, struct sk_buff *skb,
+			   const struct tcp_hdr_info *th)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -470,10 +530,9 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			   cb->end_seq == tp->rcv_nxt;
 
 		kfree_skb(skb);
+		tp->ack_pending = tp->ack_now = true;
 		if (fin)
 			tcp_fin(sk);
-		else
-			tcp_send_ack(sk);
 		return;
 	}
 	/* The window we announced is a promise (RFC 9293 3.8.6.2.2): data
@@ -496,31 +555,37 @@ static void tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		/* No room: drop and let the peer retransmit. */
 		kfree_skb_reason(sock_net(sk), skb,
 				 SKB_DROP_REASON_SOCKET_RCVBUFF);
-		tcp_send_ack(sk);
+		tp->ack_pending = tp->ack_now = true;
 		return;
 	}
 	skb_set_owner_r(skb, sk);
 	tp->bytes_received += skb->len;
+	tp->ack_pending = true;
 	if (!after(cb->seq, tp->rcv_nxt)) {
+		bool gap = !skb_queue_empty(&tp->out_of_order_queue), fin;
+
+		tcp_measure_rcv_mss(tp, th, skb->len);
 		cb->consumed = tp->rcv_nxt - cb->seq;
 		tp->rcv_nxt = cb->seq + skb->len;
 		skb_queue_tail(&sk->sk_receive_queue, skb);
+		fin = (cb->flags & TCPHDR_FIN) || tcp_ofo_queue(sk);
+		/* RFC 5681 4.2: the segment that fills the last gap is
+		 * ACKed at once (Linux's ICSK_ACK_NOW), as one that fills
+		 * part of it (out of order data stays). */
+		if (gap && skb_queue_empty(&tp->out_of_order_queue))
+			tp->ack_now = true;
 		/* Its own FIN, or one that came early, all before it here:
 		 * one ACK for data and FIN. */
-		if ((cb->flags & TCPHDR_FIN) || tcp_ofo_queue(sk)) {
+		if (fin) {
 			tcp_fin(sk); /* ACKs it, and wakes the reader */
 			return;
 		}
-		if (skb_queue_empty(&tp->out_of_order_queue))
-			tcp_send_delayed_ack(sk);
-		else
-			tcp_send_ack(sk);
 		sk->sk_data_ready(sk);
 	} else {
-		/* A hole before it: keep it, and say where we are. */
+		/* A hole before it: keep it, and say where we are (at once:
+		 * the out-of-order queue is not empty). */
 		tp->sack_recent = cb->seq;
 		tcp_ofo_insert(sk, skb);
-		tcp_send_ack(sk);
 	}
 }
 
@@ -536,19 +601,22 @@ static void tcp_fin(struct sock *sk)
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
 		tcp_set_state(sk, TCP_CLOSE_WAIT);
+		/* ACKed at once, on data if some goes now */
+		tp->ack_pending = tp->ack_now = true;
 		break;
 	case TCP_FIN_WAIT1:
 		/* Our FIN not acked yet: simultaneous close. */
 		tcp_set_state(sk, TCP_CLOSING);
+		tcp_send_ack(sk);
 		break;
 	case TCP_FIN_WAIT2:
 		tcp_send_ack(sk);
 		tcp_time_wait(sk);
 		return;
 	default:
+		tcp_send_ack(sk);
 		break;
 	}
-	tcp_send_ack(sk);
 	sk->sk_state_change(sk);
 	sk->sk_data_ready(sk);
 }
@@ -581,10 +649,6 @@ void tcp_child_established(struct sock *child)
 	struct sock *parent = tp->parent;
 	struct sk_buff *skb;
 
-	if (tp->defer_pending) {
-		tp->defer_pending = false;
-		tcp_keepalive_start(child);
-	}
 	if (!parent || tp->accept_queued)
 		return;
 	tp->accept_queued = true;
@@ -654,12 +718,27 @@ static void tcp_store_ts_recent(struct tcp_sock *tp,
 	}
 }
 
+/* Our SYN (or SYN-ACK) is acknowledged: off the queue, its RTT sampled
+ * (Karn: not if retransmitted), the timer stopped. */
+static void tcp_ack_syn(struct sock *sk, uint32_t ack)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t rtt;
+	uint32_t segs = tcp_clean_rtx_queue(sk, ack, &rtt, NULL);
+
+	tp->snd_una = ack;
+	if (segs && rtt)
+		tcp_rtt_sample(tp, rtt);
+	tp->retransmits = 0;
+	tp->retrans_stamp = 0;
+	del_timer(&tp->retransmit_timer);
+}
+
 /* RFC 9293 3.10.7.3: SYN-SENT. */
 static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 			    const struct tcp_hdr_info *th)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	int64_t rtt;
 
 	if (th->flags & TCPHDR_ACK) {
 		if (!after(th->ack_seq, tp->iss) ||
@@ -692,13 +771,9 @@ static void tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		tp->syn_data_acked =
 			syn && syn->len &&
 			!before(th->ack_seq, TCP_SKB_CB(syn)->end_seq);
-		tp->snd_wnd = th->window; /* never scaled in a SYN */
+		tcp_set_snd_wnd(tp, th->window); /* never scaled in a SYN */
 		tp->snd_wl2 = th->ack_seq;
-		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt, NULL) && rtt)
-			tcp_rtt_sample(tp, rtt);
-		tp->snd_una = th->ack_seq;
-		tp->retransmits = 0;
-		del_timer(&tp->retransmit_timer);
+		tcp_ack_syn(sk, th->ack_seq);
 		syn = skb_peek(&sk->sk_write_queue);
 		if (syn && (TCP_SKB_CB(syn)->flags & TCPHDR_SYN)) {
 			/* RFC 7413 3: the server took the SYN but not its
@@ -742,6 +817,60 @@ static void tcp_fin_acked(struct sock *sk)
 }
 
 /*
+ * TIME-WAIT (RFC 9293 3.10.7.4, as Linux's tcp_timewait_state_process()):
+ * only a bare ACK or a RST exactly at RCV.NXT is in the window.  The RST
+ * ends TIME-WAIT (RFC 1337's assassination, which Linux allows by
+ * default); the ACK restarts it, unanswered, so that two ends in
+ * TIME-WAIT do not ACK each other's ACKs.  Anything else (the peer's FIN
+ * again, data, an old duplicate) gets an ACK and, if it carries an ACK,
+ * restarts it; a RST elsewhere is ignored.
+ */
+/*
+ * A SYN at a connection in TIME_WAIT opens a new one when it cannot be an
+ * old duplicate: its sequence number past the old RCV.NXT, or its
+ * timestamp newer (RFC 6191; Linux's tcp_timewait_state_process(),
+ * TCP_TW_SYN).  Returns the new connection's ISN (past all the old one
+ * sent, as Linux's: SND.NXT + 65537), or 0.
+ */
+static uint32_t tcp_timewait_syn(struct sock *sk, const struct tcp_hdr_info *th)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t isn;
+
+	if ((th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) !=
+		    TCPHDR_SYN ||
+	    tcp_paws_reject(tp, th))
+		return 0;
+	if (!after(th->seq, tp->rcv_nxt) &&
+	    !(tp->tstamp_ok && th->opt.has_ts &&
+	      (int32_t)(tp->ts_recent - th->opt.tsval) < 0))
+		return 0;
+	isn = tp->snd_nxt + 65535 + 2;
+	return isn ? isn : 1;
+}
+
+static void tcp_timewait_process(struct sock *sk, const struct tcp_hdr_info *th,
+				 uint32_t seglen)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool rst = th->flags & TCPHDR_RST;
+	bool in_window = th->seq == tp->rcv_nxt &&
+			 (rst || (!seglen && !(th->flags & TCPHDR_SYN)));
+
+	if (rst) {
+		if (in_window)
+			tcp_done(sk);
+		return;
+	}
+	if (in_window || (th->flags & TCPHDR_ACK))
+		mod_timer(&tp->keepalive_timer,
+			  clock_now_ns() + TCP_TIMEWAIT_LEN);
+	if (!in_window)
+		tcp_send_dupack(sk, th, seglen,
+				MIB_TcpExtTCPACKSkippedTimeWait);
+}
+
+/*
  * RFC 9293 3.10.7.4: every state past SYN-SENT.  @skb's data is the
  * payload.  Consumes @skb.
  */
@@ -750,21 +879,22 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct net *net = sock_net(sk);
-	int64_t rtt;
 	uint32_t seq = th->seq, len = skb->len;
 	uint32_t seglen = len + !!(th->flags & TCPHDR_FIN);
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
-		/* A retransmitted FIN is acknowledged again, TIME_WAIT
-		 * restarted; a RST ends it; anything else gets an ACK. */
-		if (th->flags & TCPHDR_RST) {
-			tcp_done(sk);
-		} else {
-			if (th->flags & TCPHDR_FIN)
-				mod_timer(&tp->keepalive_timer,
-					  clock_now_ns() + TCP_TIMEWAIT_LEN);
-			tcp_send_dupack(sk, th, seglen,
-					MIB_TcpExtTCPACKSkippedTimeWait);
+		tcp_timewait_process(sk, th, seglen);
+		goto drop;
+	}
+	/* The peer's SYN again, in SYN-RECEIVED: our SYN-ACK was lost, and
+	 * goes again (Linux's tcp_check_req(), inet_rtx_syn_ack()), as
+	 * often as the rate limit of answers lets it. */
+	if (sk->sk_state == TCP_SYN_RECV && seq == tp->irs &&
+	    (th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+		    TCPHDR_SYN) {
+		if (!tcp_oow_rate_limited(sk, MIB_TcpExtTCPACKSkippedSeq)) {
+			tcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
+			tcp_reset_xmit_timer(sk);
 		}
 		goto drop;
 	}
@@ -772,8 +902,19 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 	 * anyway (as Linux's tcp_validate_incoming()). */
 	if (tcp_paws_reject(tp, th) && !(th->flags & TCPHDR_RST)) {
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_TCP_RFC7323_PAWS);
-		tcp_send_ack(sk);
+		tcp_send_dupack(sk, th, seglen, MIB_TcpExtTCPACKSkippedSeq);
 		return;
+	}
+	/* After a simultaneous open the peer's SYN-ACK (its SYN again, with
+	 * the ACK of ours) completes the handshake: let through, and
+	 * ACKed as the duplicate it also is (Linux's tcp_validate_incoming(),
+	 * the exception to RFC 5961 4.2). */
+	if (sk->sk_state == TCP_SYN_RECV && !tp->parent &&
+	    (th->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)) ==
+		    (TCPHDR_SYN | TCPHDR_ACK) &&
+	    !len && seq + 1 == tp->rcv_nxt && th->ack_seq == tp->snd_nxt) {
+		tp->ack_pending = tp->ack_now = true;
+		goto ack;
 	}
 	/* first: the sequence number */
 	if (!tcp_sequence_ok(tp, seq, seglen)) {
@@ -801,6 +942,7 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 	/* fifth: the ACK field */
+ack:
 	if (!(th->flags & TCPHDR_ACK))
 		goto drop;
 	if (sk->sk_state == TCP_SYN_RECV) {
@@ -809,39 +951,27 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 			tcp_v4_send_reset(net, skb, th);
 			goto drop;
 		}
+		/* TCP_DEFER_ACCEPT: the bare ACK of the handshake is
+		 * dropped, the connection half-open, until its data comes
+		 * or the SYN-ACK went as often as the option says; the
+		 * timer then sends it again, for an ACK that makes the
+		 * connection (Linux's tcp_check_req(), syn_ack_recalc()). */
+		if (tp->parent &&
+		    tp->retransmits < tcp_sk(tp->parent)->defer_accept &&
+		    !seglen && seq == tp->irs + 1) {
+			tp->defer_acked = true;
+			goto drop;
+		}
 		tcp_set_state(sk, TCP_ESTABLISHED);
-		tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
+		tcp_set_snd_wnd(tp, (uint32_t)th->window << tp->snd_wscale);
 		tp->snd_wl1 = seq;
 		tp->snd_wl2 = th->ack_seq;
-		if (tcp_clean_rtx_queue(sk, th->ack_seq, &rtt, NULL) && rtt)
-			tcp_rtt_sample(tp, rtt);
-		tp->snd_una = th->ack_seq;
-		tp->retransmits = 0;
-		del_timer(&tp->retransmit_timer);
-		if (tp->parent && tcp_sk(tp->parent)->defer_accept && !len &&
-		    !(th->flags & TCPHDR_FIN)) {
-			/* TCP_DEFER_ACCEPT: accept() gets it with its first
-			 * data, or when the time is up. */
-			tp->defer_pending = true;
-			mod_timer(
-				&tp->keepalive_timer,
-				clock_now_ns() +
-					tcp_defer_secs(tcp_sk(tp->parent)
-							       ->defer_accept) *
-						NSEC_PER_SEC);
-		} else {
-			tcp_child_established(sk);
-		}
+		tcp_ack_syn(sk, th->ack_seq);
+		tcp_child_established(sk);
 		sk->sk_state_change(sk);
 	} else if (!tcp_ack(sk, th, seq, len)) {
 		goto drop;
 	}
-	if (tp->defer_pending && (len || (th->flags & TCPHDR_FIN)))
-		tcp_child_established(sk);
-	/* The window may have opened, or Nagle's hold ended (Linux's
-	 * tcp_data_snd_check()). */
-	if (tp->send_head)
-		tcp_write_xmit(sk, true);
 	if (tp->snd_una == tp->write_seq &&
 	    (sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_CLOSING ||
 	     sk->sk_state == TCP_LAST_ACK)) {
@@ -858,11 +988,13 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		struct sk_buff *data = skb;
 
 		if (sk->sk_state != TCP_ESTABLISHED &&
-		    (sk->sk_shutdown & RCV_SHUTDOWN)) {
-			/* Data after close (no reader): Linux resets
-			 * (TCPAbortOnData). */
-			tcp_send_active_reset(sk);
-			tcp_done(sk);
+		    (sk->sk_shutdown & RCV_SHUTDOWN) &&
+		    after(seq + len, tp->rcv_nxt)) {
+			/* New data after close (no reader): RFC 1122
+			 * 4.2.2.13, a reset, and as Linux (TCPAbortOnData)
+			 * the one for a segment of no connection. */
+			tcp_reset(sk, ECONNRESET);
+			tcp_v4_send_reset(net, skb, th);
 			goto drop;
 		}
 		TCP_SKB_CB(data)->seq = seq;
@@ -872,20 +1004,25 @@ static void tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb,
 		 * out-of-order queue, until the data before it came. */
 		TCP_SKB_CB(data)->flags = th->flags & TCPHDR_FIN;
 		skb = NULL;
-		tcp_data_queue(sk, data);
-		return;
-	}
-	/* eighth: the FIN; in CLOSE-WAIT, CLOSING and LAST-ACK it is a
-	 * retransmission, answered with an ACK */
-	if (th->flags & TCPHDR_FIN) {
+		tcp_data_queue(sk, data, th);
+	} else if (th->flags & TCPHDR_FIN) {
+		/* eighth: the FIN; in CLOSE-WAIT, CLOSING and LAST-ACK it
+		 * is a retransmission, answered with an ACK */
 		if (seq + len == tp->rcv_nxt &&
 		    (sk->sk_state == TCP_ESTABLISHED ||
 		     sk->sk_state == TCP_FIN_WAIT1 ||
 		     sk->sk_state == TCP_FIN_WAIT2))
 			tcp_fin(sk);
 		else
-			tcp_send_ack(sk);
+			tp->ack_pending = tp->ack_now = true;
 	}
+	/* The window may have opened, or Nagle's hold ended: what goes now
+	 * carries the ACK of what came (RFC 9293 3.10.7.4, seventh); an ACK
+	 * still due goes after (Linux's tcp_data_snd_check(), then
+	 * tcp_ack_snd_check()). */
+	if (tp->send_head)
+		tcp_write_xmit(sk, true);
+	tcp_ack_snd_check(sk);
 drop:
 	kfree_skb(skb);
 }
@@ -977,9 +1114,7 @@ static void tcp_send_cookie_synack(struct sock *lsk, struct sk_buff *skb,
 	synack.seq = cookie_init_sequence(net, &t, th->seq, &mss);
 	synack.window = (uint16_t)(win > 65535 ? 65535 : win);
 	synack.opt.has_mss = true;
-	synack.opt.mss = (uint16_t)(tcp_sk(lsk)->user_mss ?
-					    tcp_sk(lsk)->user_mss :
-					    tcp_mss_for_mtu(rt.dev->mtu));
+	synack.opt.mss = tcp_advmss(tcp_sk(lsk)->user_mss, rt.dev->mtu);
 	/* Without timestamps nothing could bring window scaling and SACK
 	 * back: not offered then (Linux's tcp_clear_options()). */
 	if (th->opt.has_ts && READ_ONCE(sys->tcp_timestamps)) {
@@ -1034,8 +1169,9 @@ static struct sock *tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 	if (!sk)
 		return NULL;
 	tp = tcp_sk(sk);
-	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = th->ack_seq;
-	tp->snd_wnd = (uint32_t)th->window << tp->snd_wscale;
+	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml =
+		tp->pushed_seq = th->ack_seq;
+	tcp_set_snd_wnd(tp, (uint32_t)th->window << tp->snd_wscale);
 	tp->snd_wl2 = th->ack_seq;
 	tcp_select_window(sk);
 	tcp_set_state(sk, TCP_ESTABLISHED);
@@ -1086,7 +1222,7 @@ static int tcp_fastopen_take_data(struct sock *sk, const struct sk_buff *syn)
  * SYN-RECV answers it; a SYN cookie when the SYN queue is full (and
  * syncookies allow); nothing when the accept queue is full. */
 static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
-			     const struct tcp_hdr_info *th)
+			     const struct tcp_hdr_info *th, uint32_t tw_isn)
 {
 	struct net *net = sock_net(lsk);
 	struct tcp_sock *ltp = tcp_sk(lsk);
@@ -1114,12 +1250,14 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 			   skb->len &&
 			   tcp_fastopen_pending(lsk) < ltp->fastopen_qlen;
 	sk = tcp_make_child(lsk, skb, th,
-			    tcp_isn(net, IPCB(skb)->daddr, IPCB(skb)->saddr,
-				    htons(th->dport), htons(th->sport)),
+			    tw_isn ? tw_isn :
+				     tcp_isn(net, IPCB(skb)->daddr,
+					     IPCB(skb)->saddr, htons(th->dport),
+					     htons(th->sport)),
 			    th->seq, &th->opt);
 	if (!sk)
 		return;
-	tcp_sk(sk)->snd_wnd = th->window;
+	tcp_set_snd_wnd(tcp_sk(sk), th->window);
 	tcp_sk(sk)->tfo = tfo;
 	if (syn_data && tcp_fastopen_take_data(sk, skb))
 		syn_data = false;
@@ -1138,7 +1276,8 @@ static void tcp_conn_request(struct sock *lsk, struct sk_buff *skb,
 	sock_put(sk);
 }
 
-/* A listener is going away: its children, made or half-made, are reset. */
+/* A listener is going away: the connections made and waiting for
+ * accept() are reset, the half-open ones dropped. */
 void tcp_listen_stop(struct sock *lsk)
 {
 	struct tcp_sock *ltp = tcp_sk(lsk);
@@ -1155,7 +1294,7 @@ void tcp_listen_stop(struct sock *lsk)
 		kfree_skb(skb);
 	}
 	lsk->sk_ack_backlog = 0;
-	tcp_reset_children(lsk);
+	tcp_drop_children(lsk);
 }
 
 /* ---- the entry point ------------------------------------------------------ */
@@ -1166,6 +1305,7 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	struct wire_pseudo ph = { .saddr = ntohl(cb->saddr),
 				  .daddr = ntohl(cb->daddr) };
 	struct tcp_hdr_info th;
+	uint32_t tw_isn = 0;
 	struct sock *sk;
 	int err;
 
@@ -1182,6 +1322,21 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 	cb->dport = htons(th.dport);
 	sk = tcp_lookup(net, cb->saddr, cb->sport, cb->daddr, cb->dport);
 	skb_pull(skb, th.hdr_len);
+	if (sk && sk->sk_state == TCP_TIME_WAIT &&
+	    (tw_isn = tcp_timewait_syn(sk, &th)) != 0) {
+		/* A new connection from the same port: TIME_WAIT gives way
+		 * to the listener, if there is one (Linux's TCP_TW_SYN);
+		 * else it answers as ever. */
+		struct sock *lsk =
+			tcp_lookup_listener(net, cb->daddr, cb->dport);
+
+		if (lsk) {
+			tcp_done(sk);
+			sk = lsk;
+		} else {
+			tw_isn = 0;
+		}
+	}
 	if (!sk) {
 		tcp_v4_send_reset(net, skb, &th);
 		kfree_skb_reason(net, skb, SKB_DROP_REASON_NO_SOCKET);
@@ -1194,7 +1349,7 @@ void tcp_v4_rcv(struct net *net, struct sk_buff *skb)
 		struct sock *child;
 
 		if (f == TCPHDR_SYN) {
-			tcp_conn_request(sk, skb, &th);
+			tcp_conn_request(sk, skb, &th, tw_isn);
 		} else if (f == TCPHDR_ACK &&
 			   (child = tcp_cookie_check(sk, skb, &th)) != NULL) {
 			/* its data and FIN, if any, as in ESTABLISHED; then

@@ -189,10 +189,12 @@ void tcp_child_unlink(struct sock *child)
 
 /* A listener is going away: the connections it had not yet queued for
  * accept() (handshake under way, or waiting for data with
- * TCP_DEFER_ACCEPT) are reset.  Only its own children are visited, as
- * Linux's inet_csk_listen_stop() does: a sock that never listened has
- * none, whatever the size of the connection table. */
-void tcp_reset_children(struct sock *lsk)
+ * TCP_DEFER_ACCEPT) go without a word, as Linux drops its request socks
+ * (inet_csk_listen_stop() resets only the connections made); the peer's
+ * next segment meets no socket.  Only its own children are visited, as in
+ * Linux: a sock that never listened has none, whatever the size of the
+ * connection table. */
+void tcp_drop_children(struct sock *lsk)
 {
 	struct list_head *children = &tcp_sk(lsk)->children;
 
@@ -203,7 +205,6 @@ void tcp_reset_children(struct sock *lsk)
 
 		tcp_child_unlink(child);
 		tp->parent = NULL;
-		tcp_send_active_reset(child);
 		tcp_done(child);
 	}
 }
@@ -252,34 +253,89 @@ static bool tcp_port_used(struct net *net, const struct sock *sk,
 	return false;
 }
 
-int tcp_get_port(struct sock *sk, unsigned short snum)
+/* A port of the ephemeral range that @ok lets @sk take, tried from a
+ * random one on (RFC 6056 3.3.1, algorithm 1); 0 if none. */
+static unsigned short
+tcp_pick_port(struct sock *sk,
+	      bool (*ok)(struct net *, const struct sock *, unsigned short))
 {
 	struct net *net = sock_net(sk);
 	struct netns_ipv4 *ipv4 = net_ipv4(net);
+	int low = ipv4->sysctl_ip_local_port_range[0];
+	int high = ipv4->sysctl_ip_local_port_range[1];
+	unsigned int range = (unsigned int)(high - low) + 1;
+	unsigned int first = net_random_u32(net) % range;
 
+	for (unsigned int i = 0; i < range; i++) {
+		unsigned short p = (unsigned short)(low + (first + i) % range);
+
+		if (ok(net, sk, p))
+			return p;
+	}
+	return 0;
+}
+
+/* For bind() to port 0 and listen() unbound: a port no TCP sock uses. */
+static bool tcp_port_unused(struct net *net, const struct sock *sk,
+			    unsigned short port)
+{
+	return !tcp_port_used(net, sk, port, true);
+}
+
+/*
+ * For connect() unbound (Linux's __inet_hash_connect()): a port that no
+ * sock holds by bind() or as a listener's, and on which no connection,
+ * TIME-WAIT included, has this one's addresses and peer port
+ * (__inet_check_established()): connections to different peers share
+ * ports (RFC 6056 2.1: only the 4-tuple must be unique).
+ */
+static bool tcp_port_connectable(struct net *net, const struct sock *sk,
+				 unsigned short port)
+{
+	const struct inet_sock *inet = inet_sk(sk), *other;
+
+	list_for_each_entry(other, tcp_bind_bucket(tcp_table(net), port),
+			    bind_node) {
+		if (&other->sk == sk || other->inet_num != port)
+			continue;
+		if (!tcp_sk(&other->sk)->port_by_connect ||
+		    (other->inet_daddr == inet->inet_daddr &&
+		     other->inet_dport == inet->inet_dport &&
+		     other->inet_rcv_saddr == inet->inet_rcv_saddr))
+			return false;
+	}
+	return true;
+}
+
+static void tcp_take_port(struct sock *sk, unsigned short snum, bool connect)
+{
+	inet_sk(sk)->inet_num = snum;
+	tcp_sk(sk)->port_by_connect = connect;
+	tcp_bind_inherit(sk);
+}
+
+int tcp_get_port(struct sock *sk, unsigned short snum)
+{
 	if (!snum) {
-		/* An ephemeral port no TCP sock uses (RFC 6056 alg. 1). */
-		int low = ipv4->sysctl_ip_local_port_range[0];
-		int high = ipv4->sysctl_ip_local_port_range[1];
-		unsigned int range = (unsigned int)(high - low) + 1;
-		unsigned int first = net_random_u32(net) % range;
-
-		for (unsigned int i = 0; i < range; i++) {
-			unsigned short p =
-				(unsigned short)(low + (first + i) % range);
-
-			if (!tcp_port_used(net, sk, p, true)) {
-				snum = p;
-				break;
-			}
-		}
+		snum = tcp_pick_port(sk, tcp_port_unused);
 		if (!snum)
 			return -EADDRINUSE;
-	} else if (tcp_port_used(net, sk, snum, false)) {
+	} else if (tcp_port_used(sock_net(sk), sk, snum, false)) {
 		return -EADDRINUSE;
 	}
-	inet_sk(sk)->inet_num = snum;
-	tcp_bind_inherit(sk);
+	tcp_take_port(sk, snum, false);
+	return 0;
+}
+
+/* connect() of an unbound sock, its addresses and peer set: a port for
+ * them, or EADDRNOTAVAIL when the range has none (as Linux). */
+int tcp_hash_connect(struct sock *sk)
+{
+	unsigned short snum = tcp_pick_port(sk, tcp_port_connectable);
+
+	if (!snum)
+		return -EADDRNOTAVAIL;
+	tcp_take_port(sk, snum, true);
 	return 0;
 }
 
@@ -352,7 +408,6 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 	struct tcp_table *t = tcp_table(net);
 	struct inet_sock *inet;
 	struct tcp_sock *tp;
-	struct sock *any = NULL;
 
 	list_for_each_entry(tp,
 			    &t->conns.buckets[tcp_conn_hashfn(t, daddr, dport,
@@ -364,6 +419,16 @@ struct sock *tcp_lookup(struct net *net, uint32_t saddr, uint16_t sport,
 		    inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr)
 			return &inet->sk;
 	}
+	return tcp_lookup_listener(net, daddr, dport);
+}
+
+struct sock *tcp_lookup_listener(struct net *net, uint32_t daddr,
+				 uint16_t dport)
+{
+	struct tcp_table *t = tcp_table(net);
+	struct inet_sock *inet;
+	struct sock *any = NULL;
+
 	list_for_each_entry(inet, tcp_bind_bucket(t, ntohs(dport)), bind_node) {
 		if (inet->sk.sk_state != TCP_LISTEN ||
 		    inet->inet_num != ntohs(dport))
@@ -417,7 +482,15 @@ void tcp_set_state(struct sock *sk, int state)
 	 * so that a request or a slow-start burst does not wait for the
 	 * delayed-ACK timer.  Its idle time for keepalive starts too. */
 	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
-		tcp_sk(sk)->quick_acks = TCP_QUICK_ACKS;
+		struct tcp_sock *tp = tcp_sk(sk);
+
+		tp->quick_acks = TCP_QUICK_ACKS;
+		/* Linux's tcp_initialize_rcv_mss(): a guess at the peer's
+		 * segment size, rather low than high, until data comes. */
+		tp->rcv_mss = min_t(uint32_t, tp->mss_cache,
+				    min_t(uint32_t, tp->rcv_wnd / 2,
+					  TCP_MSS_DEFAULT));
+		tp->rcv_mss = max_t(uint32_t, tp->rcv_mss, TCP_MIN_MSS);
 		tcp_keepalive_start(sk);
 		/* Linux's tcp_init_buffer_space() */
 		tcp_sndbuf_expand(sk);

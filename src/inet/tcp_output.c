@@ -17,9 +17,21 @@
 #include "inet/tcp.h"
 #include "lib/clock.h"
 
+/* The segment size to send: the MSS, but no more than half the largest
+ * window the peer offered (all of it when that is below 536 bytes), so
+ * that a small window still takes whole segments (Linux's
+ * tcp_bound_to_half_wnd()). */
 unsigned int tcp_current_mss(struct sock *sk)
 {
-	return tcp_sk(sk)->mss_cache;
+	const struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t cutoff = tp->max_window > TCP_MSS_DEFAULT ?
+				  tp->max_window / 2 :
+				  tp->max_window;
+	uint32_t least = 68 - TCP_HLEN - (tp->tstamp_ok ? TCP_TS_OPT_LEN : 0);
+
+	if (cutoff && tp->mss_cache > cutoff)
+		return cutoff > least ? cutoff : least;
+	return tp->mss_cache;
 }
 
 /* How much the peer may still send (Linux's tcp_receive_window()). */
@@ -120,17 +132,53 @@ void tcp_rcv_space_adjust(struct sock *sk)
 	tp->rcvq_time = now;
 }
 
-/* The window to announce: what the free receive buffer holds, never
- * shrinking what was announced (RFC 9293 3.8.6.2.2). */
+/*
+ * The window the free buffer makes, with the receiver's silly window
+ * avoidance (RFC 9293 3.8.6.2.2) as Linux's __tcp_select_window() does
+ * it: once less than half the buffer is free, a window below the peer's
+ * segment or a sixteenth of the buffer is no window; without window
+ * scaling the window is kept while it is within a segment of the free
+ * space, else cut to whole segments, so its right edge moves by an MSS
+ * or more; with scaling it is rounded up to what the scale can say.
+ */
+static uint32_t tcp_free_window(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t full = tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+	int64_t free = tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
+						      sk_rmem_alloc_get(sk));
+	int64_t mss = tp->rcv_mss ? tp->rcv_mss : tp->mss_cache;
+	int64_t unit = 1LL << tp->rcv_wscale, win;
+
+	if (mss > full) {
+		mss = full;
+		if (mss <= 0)
+			return 0;
+	}
+	if (free < full / 2) {
+		free = free / unit * unit;
+		if (free < full / 16 || free < mss)
+			return 0;
+	}
+	if (tp->rcv_wscale)
+		return (uint32_t)((free + unit - 1) / unit * unit);
+	win = tp->rcv_wnd;
+	if (win <= free - mss || win > free)
+		win = free / mss * mss;
+	else if (mss == full && free > win + full / 2)
+		win = free;
+	return (uint32_t)win;
+}
+
 uint32_t tcp_select_window(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	uint32_t cur = tcp_receive_window(tp);
-	uint32_t win = tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
-						      sk_rmem_alloc_get(sk));
+	uint32_t win = tcp_free_window(sk);
 
 	if (win > TCP_MAX_WINDOW)
 		win = TCP_MAX_WINDOW;
+	/* Never shrink what was announced (RFC 9293 3.8.6.2.2). */
 	if (win < cur)
 		win = cur;
 	if (!tp->wscale_ok && win > 65535)
@@ -264,17 +312,7 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 	tcp_urg_hdr(tp, &th);
 	if (flags & TCPHDR_SYN) {
 		th.opt.sack_perm = tp->sack_ok;
-		th.opt.has_mss = true;
-		/* What the path takes, before options (a SYN-ACK's
-		 * mss_cache has the timestamps off already). */
-		th.opt.mss =
-			(uint16_t)(tp->user_mss ?
-					   tp->user_mss :
-					   tp->mss_cache +
-						   ((flags & TCPHDR_ACK) &&
-								    tp->tstamp_ok ?
-							    TCP_TS_OPT_LEN :
-							    0));
+		th.opt.has_mss = true; /* its value once the route is known */
 		if (tp->rcv_wscale || !(flags & TCPHDR_ACK) || tp->wscale_ok) {
 			th.opt.has_wscale = true;
 			th.opt.wscale = tp->rcv_wscale;
@@ -290,14 +328,20 @@ static int tcp_send_segment(struct sock *sk, uint32_t seq, uint16_t flags,
 		    !skb_queue_empty(&tp->out_of_order_queue) &&
 		    tp->mss_cache > len)
 			tcp_sack_blocks(tp, &th.opt, tp->mss_cache - len);
+		/* Each ACK of new data spends a quick ACK (Linux's
+		 * tcp_dec_quickack_mode()). */
+		if (tp->ack_pending && tp->quick_acks)
+			tp->quick_acks--;
 		tp->ack_pending = false;
-		tp->pending_acks = 0;
+		tp->ack_now = false;
 		del_timer(&tp->delack_timer);
 	}
 	err = ip_route_output(net, inet->inet_daddr, inet->inet_saddr,
 			      sk->sk_bound_dev_if, &rt);
 	if (err)
 		return err;
+	if (th.opt.has_mss)
+		th.opt.mss = tcp_advmss(tp->user_mss, rt.dev->mtu);
 	hlen = TCP_HLEN + tcp_options_size(&th.opt);
 	skb = tcp_segment_skb(src, data, len, hlen, &rt);
 	if (!skb)
@@ -356,7 +400,7 @@ static bool tcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
 
 	/* Only the last segment can still grow; one the window cut short
 	 * goes (Linux applies Nagle to the tail of the queue only). */
-	if (skb->len >= tp->mss_cache ||
+	if (skb->len >= tcp_current_mss((struct sock *)sk) ||
 	    (TCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
 	    skb != skb_peek_tail(&sk->sk_write_queue))
 		return false;
@@ -388,7 +432,8 @@ static int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len)
 	*ncb = *cb;
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
-	cb->flags &= (uint8_t)~TCPHDR_FIN;
+	/* FIN and PSH stay on the last part */
+	cb->flags &= (uint8_t) ~(TCPHDR_FIN | TCPHDR_PSH);
 	skb_trim(skb, len);
 	skb_append(skb, tail, &sk->sk_write_queue);
 	return 0;
@@ -436,16 +481,33 @@ void tcp_xmit_retransmit_queue(struct sock *sk)
 	}
 }
 
+/* @skb went out for the first time. */
+static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool idle = tp->snd_nxt == tp->snd_una;
+
+	tp->snd_nxt = TCP_SKB_CB(skb)->end_seq;
+	if (skb->len < tcp_current_mss(sk))
+		tp->snd_sml = TCP_SKB_CB(skb)->end_seq;
+	tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
+	/* The first segment in flight starts a full RTO, whatever the
+	 * probe timer had left (Linux's tcp_rearm_rto()). */
+	if (idle || !timer_pending(&tp->retransmit_timer))
+		tcp_reset_xmit_timer(sk);
+}
+
 void tcp_write_xmit(struct sock *sk, bool push)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	uint32_t mss = tcp_current_mss(sk);
 	struct sk_buff *skb;
 
 	/* Whether the window limits the sender, for the algorithm's growth
 	 * (Linux's tcp_cwnd_validate()): it does when data waits for it or
 	 * half of it is out. */
 	tp->cwnd_limited = 2 * (tp->snd_nxt - tp->snd_una) >=
-			   tp->snd_cwnd * tp->mss_cache;
+			   tp->snd_cwnd * mss;
 
 	/* In recovery the scoreboard says what is in flight (RFC 6675
 	 * NextSeg() rule 2: new data while the pipe has room). */
@@ -454,7 +516,7 @@ void tcp_write_xmit(struct sock *sk, bool push)
 	while ((skb = tp->send_head) != NULL) {
 		struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 		uint32_t in_flight = tp->ca_state != TCP_CA_OPEN ?
-					     pipe * tp->mss_cache :
+					     pipe * mss :
 					     tp->snd_nxt - tp->snd_una;
 		/* RFC 3042 (limited transmit): each of the first two
 		 * duplicate ACKs lets one new segment out */
@@ -462,43 +524,27 @@ void tcp_write_xmit(struct sock *sk, bool push)
 				 (tp->ca_state == TCP_CA_OPEN ?
 					  min_t(uint32_t, tp->dupacks, 2) :
 					  0)) *
-				tp->mss_cache;
+				mss;
 
 		if (in_flight && in_flight + skb->len > cwnd) {
 			tp->cwnd_limited = true;
 			break;
 		}
-		/* The receive window; a zero window is probed by the
-		 * retransmission timer. */
-		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) && in_flight)
-			break;
-		/* A closed window: nothing goes out but the probes of the
-		 * retransmission timer (RFC 9293 3.8.6.1). */
-		if (!after(tp->snd_una + tp->snd_wnd, cb->seq) &&
-		    cb->end_seq != cb->seq && !(cb->flags & TCPHDR_SYN))
-			break;
-		/* What the window takes of a larger segment goes out alone
-		 * (Linux's tcp_mss_split_point()); the peer would drop the
-		 * rest for want of buffer. */
+		/* The peer's window takes the segment whole, or it waits
+		 * (RFC 9293 3.8.6.2.1, the sender's silly window avoidance;
+		 * Linux's tcp_snd_wnd_test()): for an ACK, or with nothing
+		 * in flight for the probe timer, which then sends what fits
+		 * or probes a closed window (tcp_write_wakeup()). */
 		if (after(cb->end_seq, tp->snd_una + tp->snd_wnd) &&
-		    after(tp->snd_una + tp->snd_wnd, cb->seq) &&
-		    tp->snd_una + tp->snd_wnd - cb->seq < skb->len &&
-		    tcp_fragment(sk, skb, tp->snd_una + tp->snd_wnd - cb->seq))
+		    !(cb->flags & TCPHDR_SYN))
 			break;
 		if (tcp_nagle_holds(sk, skb, push))
 			break;
 		cb->sent = clock_now_ns();
 		if (tcp_transmit_skb(sk, skb, true))
 			break;
-		tp->snd_nxt = cb->end_seq;
-		if (skb->len < tp->mss_cache)
-			tp->snd_sml = cb->end_seq;
 		pipe++;
-		tp->send_head = skb_peek_next(skb, &sk->sk_write_queue);
-		/* The first segment in flight starts a full RTO, whatever
-		 * the probe timer had left (Linux's tcp_rearm_rto()). */
-		if (!in_flight || !timer_pending(&tp->retransmit_timer))
-			tcp_reset_xmit_timer(sk);
+		tcp_event_new_data_sent(sk, skb);
 	}
 	/* Held back (a closed window, Nagle, TCP_CORK, MSG_MORE, a failed
 	 * transmission) with nothing in flight: the retransmission timer
@@ -521,6 +567,36 @@ void tcp_push_pending(struct sock *sk)
 	tp->cork = cork;
 }
 
+/* The persist timer, nothing in flight and data waiting (Linux's
+ * tcp_write_wakeup()): what of the next segment the peer's window takes
+ * goes, pushed; a closed window is probed.  Whether data went. */
+bool tcp_write_wakeup(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb = tp->send_head;
+	uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+	struct tcp_skb_cb *cb;
+	uint32_t seg;
+
+	if (!skb || !before(TCP_SKB_CB(skb)->seq, wnd_end)) {
+		tcp_send_probe(sk);
+		return false;
+	}
+	cb = TCP_SKB_CB(skb);
+	seg = min_t(uint32_t, wnd_end - cb->seq, tcp_current_mss(sk));
+	if (seg < cb->end_seq - cb->seq && seg <= skb->len &&
+	    tcp_fragment(sk, skb, seg))
+		return false;
+	cb->flags |= TCPHDR_PSH;
+	if (before(tp->pushed_seq, cb->end_seq))
+		tp->pushed_seq = cb->end_seq;
+	cb->sent = clock_now_ns();
+	if (tcp_transmit_skb(sk, skb, true))
+		return false;
+	tcp_event_new_data_sent(sk, skb);
+	return true;
+}
+
 /* A zero-window probe (Linux's tcp_xmit_probe_skb()): an ACK one below
  * SND.UNA, which the peer must answer with its window. */
 void tcp_send_probe(struct sock *sk)
@@ -539,21 +615,34 @@ void tcp_send_ack(struct sock *sk)
 	tcp_send_segment(sk, tp->snd_nxt, TCPHDR_ACK, NULL, 0, NULL);
 }
 
-/* ACK every second full segment at once, the rest after a short delay
- * (RFC 1122 4.2.3.2, RFC 5681 4.2). */
-void tcp_send_delayed_ack(struct sock *sk)
+/*
+ * The ACK that is due (ack_pending), if a segment sent since did not carry
+ * it: at once when more than one of the peer's full segments is
+ * unacknowledged (RFC 1122 4.2.3.2, RFC 5681 4.2: at least every second
+ * full-sized segment; small ones do not count as full), in quick-ACK mode,
+ * when data is out of order or something asked for it (ack_now);
+ * otherwise after the delayed-ACK timer, 40 ms after the first segment it
+ * waits for (Linux's __tcp_ack_snd_check()).
+ */
+void tcp_ack_snd_check(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	int64_t now = clock_now_ns();
 
-	tp->ack_pending = true;
-	if (++tp->pending_acks >= 2 || (tp->quick_acks && !tp->pingpong)) {
-		if (tp->quick_acks)
-			tp->quick_acks--;
+	if (!tp->ack_pending)
+		return;
+	if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss || tp->ack_now ||
+	    (tp->quick_acks && !tp->pingpong) ||
+	    !skb_queue_empty(&tp->out_of_order_queue) ||
+	    /* the timer would run within a quarter of its delay: not
+	     * worth waiting for (Linux's tcp_send_delayed_ack()) */
+	    (timer_pending(&tp->delack_timer) &&
+	     tp->delack_timer.expires <= now + TCP_DELACK_MIN / 4)) {
 		tcp_send_ack(sk);
 		return;
 	}
 	if (!timer_pending(&tp->delack_timer))
-		mod_timer(&tp->delack_timer, clock_now_ns() + TCP_DELACK_MIN);
+		mod_timer(&tp->delack_timer, now + TCP_DELACK_MIN);
 }
 
 /* Queue a control segment (SYN, SYN-ACK, FIN) taking one sequence number. */
@@ -622,6 +711,9 @@ int tcp_connect(struct sock *sk, struct iov_iter *data, size_t len)
 		TCP_SKB_CB(skb)->end_seq += (uint32_t)n;
 		tp->write_seq += (uint32_t)n;
 	}
+	tp->pushed_seq = tp->write_seq;
+	/* SYN-SENT's time runs from here (Linux's tcp_connect()) */
+	tp->retrans_stamp = clock_now_ns();
 	tcp_write_xmit(sk, true);
 	return (int)n;
 }
@@ -632,8 +724,10 @@ void tcp_send_synack(struct sock *sk)
 
 	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->snd_sml = tp->iss;
 	tcp_select_window(sk);
-	if (tcp_queue_control(sk, TCPHDR_SYN | TCPHDR_ACK) == 0)
-		tcp_write_xmit(sk, true);
+	if (tcp_queue_control(sk, TCPHDR_SYN | TCPHDR_ACK))
+		return;
+	tp->pushed_seq = tp->write_seq;
+	tcp_write_xmit(sk, true);
 }
 
 /* A FIN after the queued data (on the last unsent segment if any). */

@@ -35,10 +35,48 @@ static void tcp_write_err(struct sock *sk)
 	tcp_reset(sk, sk->sk_err_soft ? sk->sk_err_soft : ETIMEDOUT);
 }
 
+/* The next timeout, but not past TCP_USER_TIMEOUT counted from the first
+ * retransmission: the connection ends when it runs out, not at the next
+ * backed-off timeout (Linux's tcp_clamp_rto_to_user_timeout()). */
+static int64_t tcp_clamp_rto_to_user_timeout(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	int64_t left;
+
+	if (!tp->user_timeout || !tp->retrans_stamp)
+		return tp->rto;
+	left = (int64_t)tp->user_timeout * NSEC_PER_MSEC -
+	       (clock_now_ns() - tp->retrans_stamp);
+	if (left <= 0)
+		return NSEC_PER_MSEC; /* due: at once, a jiffy on */
+	return left < tp->rto ? left : tp->rto;
+}
+
+/*
+ * SYN-SENT gives up once the time that tcp_syn_retries timeouts take,
+ * doubling from 1 s up to TCP_RTO_MAX, has passed since the SYN went
+ * (retrans_stamp; Linux's tcp_model_timeout(), retransmits_timed_out()):
+ * with 2, 7 s.  Within it
+ * the first TCP_SYN_LINEAR_RTOS timeouts do not double (Linux 6.18's
+ * tcp_syn_linear_timeouts), so more SYNs go in the same time.
+ */
+static bool tcp_syn_timed_out(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	int n = tcp_syn_retries(sk), thresh = 6; /* ilog2(120 s / 1 s) */
+	int64_t timeout =
+		((2LL << min_t(int, n, thresh)) - 1) * TCP_TIMEOUT_INIT;
+
+	if (n > thresh)
+		timeout += (int64_t)(n - thresh) * TCP_RTO_MAX;
+	return clock_now_ns() - tp->retrans_stamp >= timeout;
+}
+
 /*
  * Linux's tcp_probe_timer() and tcp_send_probe0(): nothing is in flight
  * and data waits.  A closed window is probed (RFC 9293 3.8.6.1); into an
- * open one the data goes now, though Nagle, TCP_CORK or MSG_MORE held it
+ * open one the data goes now, though Nagle, TCP_CORK, MSG_MORE or a window
+ * too small for a whole segment held it
  * (tcp(7)'s 200 ms ceiling of TCP_CORK: this timer runs the RTO, 200 ms
  * at least).  While nothing goes out, or the probes go unanswered (an
  * answer resets probes_out), the timer backs off as a retransmission
@@ -54,10 +92,16 @@ static void tcp_probe_timer(struct sock *sk)
 		tcp_write_err(sk);
 		return;
 	}
-	if (tp->snd_wnd || sk->sk_state == TCP_SYN_SENT)
+	if (sk->sk_state == TCP_SYN_SENT) {
 		tcp_push_pending(sk);
-	else
-		tcp_send_probe(sk);
+	} else {
+		/* What fits whole goes; else what of the next segment fits
+		 * (the sender's silly window avoidance waits for this), or
+		 * a closed window is probed (tcp_write_wakeup()). */
+		tcp_push_pending(sk);
+		if (tp->snd_nxt == tp->snd_una)
+			tcp_write_wakeup(sk);
+	}
 	if (tp->snd_nxt != tp->snd_una) {
 		tp->probes_out = 0;
 		return;
@@ -73,7 +117,8 @@ static void tcp_retransmit_timer(struct timer_list *t)
 		container_of(t, struct tcp_sock, retransmit_timer);
 	struct sock *sk = &tp->inet.sk;
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	int limit;
+	bool resend = true;
+	int limit, defer;
 
 	if (!skb)
 		return;
@@ -90,20 +135,34 @@ static void tcp_retransmit_timer(struct timer_list *t)
 		tcp_write_err(sk);
 		return;
 	}
-	if (tp->retransmits >= limit) {
+	/* A half-open connection whose ACK TCP_DEFER_ACCEPT dropped is not
+	 * given up before the option's time, and its SYN-ACK not sent again
+	 * until the last timeout of it (Linux's syn_ack_recalc()). */
+	if (tp->defer_acked && sk->sk_state == TCP_SYN_RECV) {
+		defer = tp->parent ? tcp_sk(tp->parent)->defer_accept : 0;
+		if (tp->retransmits < defer)
+			limit = defer;
+		resend = tp->retransmits + 1 >= defer;
+	}
+	if (sk->sk_state == TCP_SYN_SENT ? tcp_syn_timed_out(sk) :
+					   tp->retransmits >= limit) {
 		tcp_write_err(sk);
 		return;
 	}
-	if (!tp->retransmits)
+	if (!tp->retrans_stamp)
 		tp->retrans_stamp = clock_now_ns();
 	/* RFC 5681 3.1: a timeout restarts slow start. */
 	if (tp->snd_una != tp->snd_nxt && sk->sk_state != TCP_SYN_SENT &&
 	    sk->sk_state != TCP_SYN_RECV)
 		tcp_enter_loss(sk);
-	tcp_retransmit_skb(sk, skb);
+	if (resend)
+		tcp_retransmit_skb(sk, skb);
 	tp->retransmits++;
-	tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
-	tcp_reset_xmit_timer(sk);
+	if (sk->sk_state != TCP_SYN_SENT ||
+	    tp->retransmits > TCP_SYN_LINEAR_RTOS)
+		tp->rto = tp->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : tp->rto * 2;
+	mod_timer(&tp->retransmit_timer,
+		  clock_now_ns() + tcp_clamp_rto_to_user_timeout(sk));
 }
 
 static void tcp_delack_timer(struct timer_list *t)
@@ -127,7 +186,7 @@ static int64_t keepalive_time_when(const struct tcp_sock *tp)
 static bool tcp_keepalive_owns_timer(const struct sock *sk)
 {
 	return sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN &&
-	       sk->sk_state != TCP_TIME_WAIT && !tcp_sk(sk)->defer_pending &&
+	       sk->sk_state != TCP_TIME_WAIT &&
 	       !(sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD));
 }
 
@@ -235,10 +294,8 @@ static void tcp_keepalive_timer(struct timer_list *t)
 	struct tcp_sock *tp = container_of(t, struct tcp_sock, keepalive_timer);
 	struct sock *sk = &tp->inet.sk;
 
-	if (tp->defer_pending)
-		tcp_child_established(sk);
-	else if (sk->sk_state == TCP_TIME_WAIT ||
-		 (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
+	if (sk->sk_state == TCP_TIME_WAIT ||
+	    (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
 		tcp_done(sk);
 	else
 		tcp_keepalive_probe(sk);

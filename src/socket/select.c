@@ -17,6 +17,7 @@
 struct poll_table_entry {
 	struct wait_queue_entry wait;
 	struct wait_queue_head *wqh;
+	struct file *filp; /* holds @wqh's owner until the entry goes */
 	__poll_t key;
 	struct poll_wqueues *pwq;
 };
@@ -53,7 +54,6 @@ static void poll_queue_proc(struct file *file, struct wait_queue_head *wqh,
 	struct poll_chunk *c = pwq->chunks;
 	struct poll_table_entry *e;
 
-	(void)file;
 	if (!c || c->used == POLL_CHUNK) {
 		c = obj_alloc(OBJ_OTHER, sizeof(*c));
 		if (!c) {
@@ -64,6 +64,9 @@ static void poll_queue_proc(struct file *file, struct wait_queue_head *wqh,
 		pwq->chunks = c;
 	}
 	e = &c->entries[c->used++];
+	/* Linux's __pollwait(): the entry keeps the file, so another
+	 * thread's close() cannot free the wait queue under it. */
+	e->filp = get_file(file);
 	e->wqh = wqh;
 	e->key = pt->key;
 	e->pwq = pwq;
@@ -91,9 +94,11 @@ static void poll_freewait(struct poll_wqueues *pwq)
 
 	for (; c; c = next) {
 		next = c->next;
-		for (int i = 0; i < c->used; i++)
+		for (int i = 0; i < c->used; i++) {
 			remove_wait_queue(c->entries[i].wqh,
 					  &c->entries[i].wait);
+			fput(c->entries[i].filp);
+		}
 		obj_free(OBJ_OTHER, c);
 	}
 	pwq->chunks = NULL;

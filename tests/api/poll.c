@@ -277,6 +277,46 @@ API_TEST(poll, woken_by_another_thread)
 	api_close_pair(sv[0], sv[1]);
 }
 
+struct closer {
+	pthread_t thread;
+	int fd;
+	long delay_ms;
+	int ret;
+};
+
+static void *closer_main(void *arg)
+{
+	struct closer *c = arg;
+
+	api_msleep(c->delay_ms);
+	c->ret = close(c->fd);
+	return NULL;
+}
+
+/* Another thread closes a descriptor poll() is waiting on: nothing wakes
+ * the poll (it holds the file), and the last look, at the timeout, finds
+ * the number closed (Linux's do_poll() polls once more when time is up).
+ * In usnet the wait entry once outlived the socket it hung on. */
+API_TEST(poll, closed_by_another_thread)
+{
+	int sv[2];
+	struct pollfd p;
+	struct closer c;
+	struct timespec t0;
+
+	api_socketpair(SOCK_STREAM, sv);
+	c = (struct closer){ .fd = sv[1], .delay_ms = 20, .ret = -2 };
+	p = (struct pollfd){ .fd = sv[1], .events = POLLIN };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(pthread_create(&c.thread, NULL, closer_main, &c), 0);
+	cr_assert_eq(poll(&p, 1, 100), 1);
+	api_expect_elapsed(&t0, 90, 5000);
+	cr_assert_eq(pthread_join(c.thread, NULL), 0);
+	cr_assert_eq(c.ret, 0);
+	cr_assert_eq(p.revents, POLLNVAL);
+	expect_ok(close(sv[0]));
+}
+
 /* A blocked poll is woken by a connection arriving at a listener. */
 API_TEST(poll, listener_woken_by_connect)
 {

@@ -331,6 +331,49 @@ API_TEST(tcp_basic, fastopen_cookie_then_syn_data, API_NEEDS_TCP)
 	expect_ok(close(l));
 }
 
+/* TCP_FASTOPEN_CONNECT: without a cookie connect() sends a SYN asking
+ * for one and the data follows the handshake; with a cookie connect()
+ * returns 0 at once, sends nothing, and the first write sends the SYN
+ * with its data (TCPI_OPT_SYN_DATA); poll reports the socket writable
+ * meanwhile. */
+API_TEST(tcp_basic, fastopen_connect, API_NEEDS_TCP)
+{
+	struct sockaddr_in la;
+	struct pollfd pfd;
+	char buf[16] = { 0 };
+	int l, c, s;
+
+	api_sysctl_net_set("ipv4.tcp_fastopen", 3);
+	l = tcp_listener(8, &la);
+	expect_ok(setsockopt(l, IPPROTO_TCP, TCP_FASTOPEN, &(int){ 5 },
+			     sizeof(int)));
+	for (int round = 0; round < 2; round++) {
+		c = api_tcp_socket();
+		expect_ok(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT,
+				     &(int){ 1 }, sizeof(int)));
+		expect_ok(connect(c, (struct sockaddr *)&la, sizeof(la)));
+		pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
+		cr_assert_eq(poll(&pfd, 1, 1000), 1);
+		cr_assert(pfd.revents & POLLOUT);
+		cr_assert_eq(send(c, "hello", 5, 0), 5);
+		s = expect_ok(accept(l, NULL, NULL));
+		cr_assert_eq(recv(s, buf, sizeof(buf), 0), 5);
+		cr_assert_str_eq(buf, "hello");
+		cr_assert_eq(tcp_info_options(c) & TCPI_OPT_SYN_DATA,
+			     round ? TCPI_OPT_SYN_DATA : 0, "round %d", round);
+		api_close_pair(c, s);
+	}
+	/* closed before any write: nothing was sent, nothing to accept */
+	c = api_tcp_socket();
+	expect_ok(setsockopt(c, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &(int){ 1 },
+			     sizeof(int)));
+	expect_ok(connect(c, (struct sockaddr *)&la, sizeof(la)));
+	expect_ok(close(c));
+	pfd = (struct pollfd){ .fd = l, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 100), 0);
+	expect_ok(close(l));
+}
+
 /* A listener without TCP_FASTOPEN takes no SYN data: the client's data
  * goes after the handshake, and the connection works all the same. */
 API_TEST(tcp_basic, fastopen_listener_not_enabled, API_NEEDS_TCP)

@@ -57,17 +57,23 @@ WIRE_TEST(close, time_wait_acks_retransmitted_fin)
 /* RFC 9293 3.10.7.4 (TIME-WAIT, fifth): "the only thing that can arrive
  * in this state is a retransmission of the remote FIN"; an acceptable bare
  * ACK is dropped without an answer (Linux: tcp_timewait_state_process()),
- * which keeps two ends in TIME-WAIT from ACKing each other. */
+ * which keeps two ends in TIME-WAIT from ACKing each other, and restarts
+ * the 60 s (checked with linux_peer.py: 51 s after such an ACK, 61 s into
+ * TIME-WAIT, another is still unanswered, not reset). */
 WIRE_TEST(close, time_wait_bare_ack_unanswered)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: a bare ACK in TIME-WAIT is answered with "
-		      "an ACK (tcp_input.c tcp_rcv_state_process(): "
-		      "\"anything else gets an ACK\"); Linux drops it");
 	wire_active_open(&c, 80);
 	wire_time_wait(&c);
+	wire_advance(SEC(10));
 	wire_in(&c, ".", 2, 2);
+	wire_out_none();
+	/* and TIME-WAIT starts again (inet_twsk_reschedule()) */
+	wire_advance(SEC(60) - 1);
+	wire_assert_state(&c, TCP_TIME_WAIT);
+	wire_advance(1);
+	wire_assert_state(&c, TCP_CLOSE);
 	wire_out_none();
 }
 
@@ -245,10 +251,6 @@ WIRE_TEST(close, data_after_close_gets_rst)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: data for a closed socket in FIN-WAIT "
-		      "gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> "
-		      "(tcp_input.c, tcp_send_active_reset()); Linux sends "
-		      "<SEQ=SEG.ACK><CTL=RST>");
 	wire_passive_open(&c, 80);
 	cr_assert_eq(usnet_close(c.fd), 0);
 	c.fd = -1;
@@ -257,4 +259,37 @@ WIRE_TEST(close, data_after_close_gets_rst)
 	wire_in(&c, "P.", 1, 2, .len = 10);
 	wire_out(&c, "R", 2, 0, .win = WIRE_WIN(0));
 	wire_assert_state(&c, TCP_CLOSE);
+}
+
+/* RFC 6191 / RFC 9293 3.6.1 as Linux's tcp_timewait_state_process(): a
+ * new SYN from the same port whose sequence number is past the old
+ * connection's end opens a new connection at once (the TIME_WAIT sock
+ * gives way to the listener), its ISN past all the old one sent
+ * (SND.NXT + 65537), instead of an ACK and a second for the peer's SYN
+ * to come again. */
+WIRE_TEST(close, time_wait_new_syn_reopens)
+{
+	struct wire_conn c;
+	uint32_t seq;
+
+	wire_passive_open(&c, 80);
+	wire_time_wait(&c);
+	wire_assert_state(&c, TCP_TIME_WAIT);
+	seq = c.snd_nxt + 1000;
+	wire_in(&c, "S", seq, 0, .opts = "mss 1460");
+	wire_out(&c, "S.", c.rcv_nxt + 65537, seq + 1, .opts = "mss 1460");
+	wire_assert_state(&c, TCP_SYN_RECV);
+}
+
+/* An old duplicate SYN (its sequence number inside the old connection)
+ * is not a new connection: TIME_WAIT answers it with an ACK. */
+WIRE_TEST(close, time_wait_old_syn_acked)
+{
+	struct wire_conn c;
+
+	wire_passive_open(&c, 80);
+	wire_time_wait(&c);
+	wire_in(&c, "S", 0, 0, .opts = "mss 1460");
+	wire_out(&c, ".", c.rcv_nxt, c.snd_nxt);
+	wire_assert_state(&c, TCP_TIME_WAIT);
 }

@@ -146,9 +146,6 @@ WIRE_TEST(closed, ephemeral_ports_exhausted)
 	uint16_t port;
 	int fd;
 
-	wire_skip_bug("usnet bug: connect() with no free ephemeral port "
-		      "fails with EADDRINUSE (tcp_ipv4.c tcp_get_port()); "
-		      "Linux gives EADDRNOTAVAIL");
 	wire_set_port_range(50000, 50000);
 	connect_n(c, 1, &port);
 	cr_assert_eq(port, 50000);
@@ -168,9 +165,6 @@ WIRE_TEST(closed, ephemeral_port_shared_by_4tuple)
 {
 	struct wire_conn a, b;
 
-	wire_skip_bug("usnet differs: an ephemeral port is never shared "
-		      "(tcp_ipv4.c tcp_get_port() takes only a port no TCP "
-		      "sock uses); Linux needs only the 4-tuple unique");
 	wire_set_port_range(50000, 50000);
 	wire_connect(&a, -1, 80);
 	wire_connect(&b, -1, 81);

@@ -47,31 +47,60 @@ WIRE_TEST(established, ack_every_second_full_segment)
 	}
 }
 
+/* 100-byte segments from the stack's peer, past the quick-ACKs, at @at
+ * (ms after the first), nothing answered but the last, when @last_acked. */
+static uint32_t small_segments(struct wire_conn *c, const int *at, int n,
+			       bool last_acked)
+{
+	int64_t t = wire_now();
+	uint32_t seq = c->snd_nxt;
+
+	for (int i = 0; i < n; i++) {
+		wire_advance(t + MS(at[i]) - wire_now());
+		wire_in(c, "P.", seq + 100 * (uint32_t)i, 1, .len = 100);
+		if (i < n - 1 || !last_acked)
+			wire_out_none();
+	}
+	return seq + 100 * (uint32_t)n;
+}
+
 /* RFC 1122 4.2.3.2 asks for an ACK for every second *full-sized* segment;
- * small segments wait for the delayed-ACK timer, as long as less than a
- * full segment is unacknowledged (Linux: 4 segments of 100 bytes 10 ms
- * apart, one ACK 40 ms after the first). */
+ * small segments wait for the delayed-ACK timer, as long as no more than
+ * one of the peer's full segments is unacknowledged (Linux's
+ * __tcp_ack_snd_check(), against the segment size it measured): three
+ * segments of 100 bytes 10 ms apart, one ACK 40 ms after the first. */
 WIRE_TEST(established, small_segments_wait_for_delayed_ack)
 {
+	static const int at[] = { 0, 10, 20 };
 	struct wire_conn c;
-	uint32_t seq;
+	uint32_t end;
+	int64_t t;
 
-	wire_skip_bug("usnet bug: every second segment is ACKed at once "
-		      "whatever its size (tcp_output.c "
-		      "tcp_send_delayed_ack() counts segments, not bytes "
-		      "against the MSS as Linux's __tcp_ack_snd_check())");
 	wire_passive_open(&c, 80);
 	wire_spend_quickacks(&c);
-	seq = c.snd_nxt;
-	for (int i = 0; i < 4; i++) {
-		wire_in(&c, "P.", seq + 100 * (uint32_t)i, 1, .len = 100);
-		wire_out_none();
-		wire_advance(MS(10));
-	}
-	wire_advance(MS(9));
+	t = wire_now();
+	end = small_segments(&c, at, 3, false);
+	wire_advance(t + MS(40) - 1 - wire_now());
 	wire_out_none();
-	wire_advance(MS(1));
-	wire_out(&c, ".", 1, seq + 400);
+	wire_advance(1);
+	wire_out(&c, ".", 1, end);
+}
+
+/* Linux does not wait for a delayed-ACK timer that would run within a
+ * quarter of its delay (tcp_send_delayed_ack()): a segment arriving 35 ms
+ * after the one that armed it, 5 ms before the timer, is ACKed at once. */
+WIRE_TEST(established, delayed_ack_not_waited_for_near_its_timer)
+{
+	static const int at[] = { 0, 10, 20, 35 };
+	struct wire_conn c;
+	uint32_t end;
+
+	wire_passive_open(&c, 80);
+	wire_spend_quickacks(&c);
+	end = small_segments(&c, at, 4, true);
+	wire_out(&c, ".", 1, end);
+	wire_advance(SEC(1));
+	wire_out_none();
 }
 
 /* Past the quick-ACKs (1600 bytes in), segments at 1701 and 1901 leave
@@ -109,10 +138,6 @@ WIRE_TEST(established, gap_filled_acked_at_once)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: the segment that fills the last gap is "
-		      "ACKed by the delayed-ACK timer (tcp_input.c "
-		      "tcp_data_queue() calls tcp_send_delayed_ack() when "
-		      "the out-of-order queue empties)");
 	two_holes(&c);
 	wire_in(&c, "P.", 1601, 1, .len = 100);
 	wire_out(&c, ".", 1, 1801);
@@ -208,9 +233,6 @@ WIRE_TEST(established, challenge_acks_rate_limited)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: challenge ACKs and ACKs for "
-		      "out-of-window segments are not rate-limited (Linux: "
-		      "one per 500 ms, tcp_invalid_ratelimit)");
 	wire_passive_open(&c, 80);
 	wire_in(&c, "R", 2, 0);
 	wire_out(&c, ".", 1, 1);
@@ -245,10 +267,6 @@ WIRE_TEST(established, psh_on_last_segment_of_write)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: no segment carries PSH (tcp_output.c "
-		      "sends the control block's flags, where only SYN and "
-		      "FIN are set); until it does, wire.c does not compare "
-		      "PSH (wire_psh_exact)");
 	wire_passive_open(&c, 80);
 	wire_send_pattern(c.fd, 1, 100, 0);
 	wire_out(&c, "P.", 1, 1, .len = 100);

@@ -163,10 +163,6 @@ WIRE_TEST(listen, dup_syn_resends_synack)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: a retransmitted SYN in SYN-RECEIVED is "
-		      "answered with a bare ACK <SEQ=ISS+1> (tcp_input.c "
-		      "tcp_rcv_state_process(), first check), not the "
-		      "SYN-ACK Linux resends");
 	wire_listen(&c, 80, 16);
 	wire_syn(&c);
 	wire_advance(MS(200));
@@ -256,10 +252,6 @@ WIRE_TEST(listen, defer_accept_period_ends_with_synack)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: when TCP_DEFER_ACCEPT's period ends the "
-		      "connection is queued for accept() silently "
-		      "(tcp_timer.c tcp_keepalive_timer()); Linux resends the "
-		      "SYN-ACK and queues it on the peer's ACK");
 	wire_listen(&c, 80, 16);
 	wire_setsockopt_int(c.listen_fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, 1);
 	wire_syn(&c);
@@ -296,9 +288,6 @@ WIRE_TEST(listen, close_drops_half_open_silently)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: closing a listener sends a RST for "
-		      "each half-open connection too (tcp_ipv4.c "
-		      "tcp_reset_children()); Linux drops them silently");
 	wire_listen(&c, 80, 16);
 	wire_syn(&c);
 	cr_assert_eq(usnet_close(c.listen_fd), 0);

@@ -390,3 +390,107 @@ WIRE_TEST(recovery, old_echo_is_no_rtt_sample)
 	cr_assert_eq(info_of(c.fd).tcpi_rtt, rtt);
 	wire_out_none();
 }
+
+/* ---- TCP Fast Open (RFC 7413), LISTEN ------------------------------------ */
+
+/* The cookie the stack gives the test's peer, as tcpdump prints it. */
+static void tfo_cookie_hex(char *hex)
+{
+	struct tcp_options none = { .has_fastopen = true }, good = { 0 };
+
+	cr_assert(!tcp_fastopen_check((struct net *)wire_net(),
+				      inet_addr(WIRE_REMOTE),
+				      inet_addr(WIRE_LOCAL), &none, &good));
+	for (unsigned int i = 0; i < good.fastopen_len; i++)
+		sprintf(hex + 2 * i, "%02x", good.fastopen_cookie[i]);
+}
+
+static void tfo_listen(struct wire_conn *c)
+{
+	cr_assert_eq(usnet_sysctl_set(wire_net(), "ipv4.tcp_fastopen", 3), 0);
+	wire_listen(c, 80, 16);
+	cr_assert_eq(usnet_setsockopt(c->listen_fd, IPPROTO_TCP, TCP_FASTOPEN,
+				      &(int){ 5 }, sizeof(int)),
+		     0);
+}
+
+/* RFC 7413 4.2.1: a SYN asking for a cookie gets one in the SYN-ACK (a
+ * keyed hash of the client's address; Linux's layout: the option, then
+ * two NOPs); its data, if any, waits for the handshake. */
+WIRE_TEST(recovery, fastopen_cookie_request)
+{
+	struct wire_conn c;
+	char hex[40], opts[80];
+
+	tfo_listen(&c);
+	tfo_cookie_hex(hex);
+	wire_in(&c, "S", 0, 0, .opts = "mss 1460,tfo cookiereq", .len = 10);
+	snprintf(opts, sizeof(opts), "mss 1460,tfo cookie %s,nop,nop", hex);
+	wire_out(&c, "S.", 0, 1, .opts = opts);
+	wire_in(&c, ".", 1, 1);
+	wire_accept(&c);
+	wire_recv_fails(&c, EAGAIN);
+}
+
+/* RFC 7413 4.2.2: with a good cookie the SYN's data is taken: the SYN-ACK
+ * acknowledges it, and accept() has the connection, data queued, before
+ * the handshake ends (Linux's tcp_fastopen_create_child()).  A bad
+ * cookie's data is not taken; the SYN-ACK brings the right cookie. */
+WIRE_TEST(recovery, fastopen_syn_data)
+{
+	struct wire_conn c, bad;
+	char hex[40], opts[80];
+
+	tfo_listen(&c);
+	tfo_cookie_hex(hex);
+	snprintf(opts, sizeof(opts), "mss 1460,tfo cookie %s", hex);
+	wire_in(&c, "S", 0, 0, .opts = opts, .len = 10);
+	wire_out(&c, "S.", 0, 11, .opts = "mss 1460");
+	wire_accept(&c);
+	/* (the harness makes a SYN's payload from its seq, 0) */
+	wire_recv_pattern(&c, 0, 10);
+	wire_in(&c, ".", 11, 1);
+	wire_assert_state(&c, TCP_ESTABLISHED);
+
+	wire_conn_init(&bad, 80);
+	bad.listen_fd = c.listen_fd;
+	bad.rport = WIRE_PEER_PORT + 1;
+	wire_in(&bad, "S", 0, 0, .opts = "mss 1460,tfo cookie 0011223344556677",
+		.len = 10);
+	snprintf(opts, sizeof(opts), "mss 1460,tfo cookie %s,nop,nop", hex);
+	wire_out(&bad, "S.", 0, 1, .opts = opts);
+	wire_in(&bad, ".", 1, 1);
+	wire_accept(&bad);
+	wire_recv_fails(&bad, EAGAIN);
+}
+
+/* ---- keepalive (RFC 1122 4.2.3.6), ESTABLISHED --------------------------- */
+
+/* Idle for TCP_KEEPIDLE, a probe: an ACK one below SND.UNA, no data;
+ * then one per TCP_KEEPINTVL; after TCP_KEEPCNT unanswered the
+ * connection is reset (RST from SND.NXT) with ETIMEDOUT (Linux's
+ * tcp_keepalive_timer()).  An answer starts the idle time again. */
+WIRE_TEST(recovery, keepalive_probes)
+{
+	struct wire_conn c;
+
+	wire_passive_open(&c, 80);
+	wire_setsockopt_int(c.fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+	wire_setsockopt_int(c.fd, IPPROTO_TCP, TCP_KEEPIDLE, 10);
+	wire_setsockopt_int(c.fd, IPPROTO_TCP, TCP_KEEPINTVL, 2);
+	wire_setsockopt_int(c.fd, IPPROTO_TCP, TCP_KEEPCNT, 3);
+	wire_advance(SEC(10) - 1);
+	wire_out_none();
+	wire_advance(1);
+	wire_out(&c, ".", 0, 1);
+	wire_in(&c, ".", 1, 1); /* answered: idle again */
+	wire_advance(SEC(10));
+	wire_out(&c, ".", 0, 1);
+	for (int i = 0; i < 2; i++) {
+		wire_advance(SEC(2));
+		wire_out(&c, ".", 0, 1);
+	}
+	wire_advance(SEC(2));
+	wire_out(&c, "R.", 1, 1);
+	cr_assert_eq(wire_so_error(c.fd), ETIMEDOUT);
+}

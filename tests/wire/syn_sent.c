@@ -54,53 +54,36 @@ static void syn_timeouts(struct wire_conn *c, const int *at, size_t n, int fail)
 	wire_out_none();
 }
 
-/* RFC 6298 5.5 and 5.7, RFC 9293 3.8.1: an unanswered SYN is retransmitted
- * after TCP_TIMEOUT_INIT (1 s, RFC 6298 2.1), the timeout doubling each
- * time; TCP_SYNCNT 2 allows two retransmissions, and connect() fails with
- * ETIMEDOUT when the third timeout ends, 7 s after the SYN (Linux's
- * deadline for 2, tcp_model_timeout()).  Linux 6.18 sends more SYNs
- * within that deadline (syn_linear_timeouts_as_linux below). */
-WIRE_TEST(syn_sent, syncnt_then_etimedout)
-{
-	static const int at[] = { 1, 3 };
-	struct wire_conn c;
-	int fd = wire_socket();
-
-	wire_setsockopt_int(fd, IPPROTO_TCP, TCP_SYNCNT, 2);
-	wire_connect(&c, fd, 80);
-	syn_timeouts(&c, at, 2, 7);
-}
-
-/* As above with ipv4.tcp_syn_retries (6, Linux's default) and no
- * TCP_SYNCNT: the SYN goes at 0, 1, 3, 7, 15, 31 and 63 s, connect()
- * fails at 127 s. */
-WIRE_TEST(syn_sent, syn_retries_sysctl)
-{
-	static const int at[] = { 1, 3, 7, 15, 31, 63 };
-	struct wire_conn c;
-
-	cr_assert_eq(usnet_sysctl_set(wire_net(), "ipv4.tcp_syn_retries", 6),
-		     0);
-	wire_connect(&c, -1, 80);
-	syn_timeouts(&c, at, 6, 127);
-}
-
-/* Linux 6.18 (net.ipv4.tcp_syn_linear_timeouts, 4 by default) retransmits
- * the SYN at a fixed TCP_TIMEOUT_INIT four more times before doubling,
- * within the same deadline: for TCP_SYNCNT 2, at 1, 2, 3, 4 and 5 s, and
- * ETIMEDOUT at 7 s. */
+/* RFC 6298 5.5 and 5.7, RFC 9293 3.8.1: an unanswered SYN is
+ * retransmitted after TCP_TIMEOUT_INIT (1 s, RFC 6298 2.1); Linux 6.18
+ * (net.ipv4.tcp_syn_linear_timeouts, 4 by default) keeps that timeout for
+ * four more SYNs before doubling it, within the deadline of TCP_SYNCNT
+ * doubling timeouts (tcp_model_timeout(): 7 s for 2): SYNs at 1, 2, 3, 4
+ * and 5 s, and connect() fails with ETIMEDOUT at 7 s. */
 WIRE_TEST(syn_sent, syn_linear_timeouts_as_linux)
 {
 	static const int at[] = { 1, 2, 3, 4, 5 };
 	struct wire_conn c;
 	int fd = wire_socket();
 
-	wire_skip_bug("usnet differs: no tcp_syn_linear_timeouts (Linux "
-		      "6.18); SYNs back off from the first timeout "
-		      "(tcp_timer.c tcp_retransmit_timer())");
 	wire_setsockopt_int(fd, IPPROTO_TCP, TCP_SYNCNT, 2);
 	wire_connect(&c, fd, 80);
 	syn_timeouts(&c, at, 5, 7);
+}
+
+/* As above with ipv4.tcp_syn_retries (6, Linux's default) and no
+ * TCP_SYNCNT: the deadline is 127 s; the SYN goes at 0, 1, 2, 3, 4, 5,
+ * then 7, 11, 19, 35 and 67 s, and connect() fails when the next timeout
+ * ends, at 131 s (as Linux 6.18 over linux_peer.py). */
+WIRE_TEST(syn_sent, syn_retries_sysctl)
+{
+	static const int at[] = { 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 };
+	struct wire_conn c;
+
+	cr_assert_eq(usnet_sysctl_set(wire_net(), "ipv4.tcp_syn_retries", 6),
+		     0);
+	wire_connect(&c, -1, 80);
+	syn_timeouts(&c, at, 10, 131);
 }
 
 /* RFC 9293 3.10.7.3, second: a RST with an acceptable ACK refuses the
@@ -201,10 +184,6 @@ WIRE_TEST(syn_sent, simultaneous_open_synacks_cross)
 {
 	struct wire_conn c;
 
-	wire_skip_bug("usnet bug: in SYN-RECEIVED after a simultaneous open "
-		      "the peer's SYN-ACK fails the sequence check and is "
-		      "dropped (tcp_input.c tcp_rcv_state_process()): the "
-		      "connection stays SYN-RECEIVED until another ACK");
 	simultaneous_open(&c);
 	wire_in(&c, "S.", 0, 1, .opts = "mss 1460");
 	wire_out(&c, ".", 1, 1);

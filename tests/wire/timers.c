@@ -110,9 +110,6 @@ WIRE_TEST(timers, rto_minimum_on_the_variance_as_linux)
 	static const int64_t at[] = { 10 + 210 };
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: RTO = max(SRTT + 4 RTTVAR, 200 ms) "
-		      "(tcp_input.c tcp_rtt_sample()); Linux's is SRTT + "
-		      "max(RTTVAR term, 200 ms), 210 ms after a 10 ms RTT");
 	open_with_rtt(&c, MS(10));
 	wire_send_pattern(c.fd, 1, 100, 0);
 	wire_out(&c, "P.", 1, 1, .len = 100);
@@ -185,10 +182,6 @@ WIRE_TEST(timers, user_timeout_clamps_the_rto)
 	static const int64_t at[] = { 200, 600 };
 	struct wire_conn c;
 
-	wire_skip_bug("usnet differs: the RTO is not clamped to what is left "
-		      "of TCP_USER_TIMEOUT (Linux's "
-		      "tcp_clamp_rto_to_user_timeout()), so ETIMEDOUT comes "
-		      "at the next timeout, 1400 ms");
 	wire_passive_open(&c, 80);
 	wire_setsockopt_int(c.fd, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000);
 	wire_send_pattern(c.fd, 1, 100, 0);
