@@ -288,7 +288,8 @@ void tcp_send_active_reset(struct sock *sk);
 void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
 		       const struct tcp_hdr_info *th);
 void tcp_v4_send_stateless(struct net *net, struct sk_buff *skb,
-			   const struct tcp_hdr_info *out, uint8_t ttl);
+			   const struct tcp_hdr_info *out, uint8_t ttl,
+			   const struct rtable *route);
 void tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 uint32_t tcp_receive_window(const struct tcp_sock *tp);
 uint32_t tcp_select_window(struct sock *sk);

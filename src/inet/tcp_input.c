@@ -1134,7 +1134,7 @@ static void tcp_send_cookie_synack(struct sock *lsk, struct sk_buff *skb,
 		synack.opt.tsecr = th->opt.tsval;
 	}
 	tcp_v4_send_stateless(net, skb, &synack,
-			      (uint8_t)ip_select_ttl(inet_sk(lsk)));
+			      (uint8_t)ip_select_ttl(inet_sk(lsk)), &rt);
 }
 
 /* An ACK for a listener: a connection if it returns a valid cookie

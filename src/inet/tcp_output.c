@@ -754,9 +754,11 @@ void tcp_send_active_reset(struct sock *sk)
 }
 
 /* Send @out in answer to @skb, with no sock behind it (a RST, a SYN
- * cookie's SYN-ACK): back to where @skb came from. */
+ * cookie's SYN-ACK): back to where @skb came from, by @rt (the route
+ * back), or one looked up if NULL. */
 void tcp_v4_send_stateless(struct net *net, struct sk_buff *skb,
-			   const struct tcp_hdr_info *out, uint8_t ttl)
+			   const struct tcp_hdr_info *out, uint8_t ttl,
+			   const struct rtable *route)
 {
 	const struct inet_skb_parm *cb = IPCB(skb);
 	struct wire_pseudo ph = { .saddr = ntohl(cb->daddr),
@@ -770,7 +772,9 @@ void tcp_v4_send_stateless(struct net *net, struct sk_buff *skb,
 	struct sk_buff *seg;
 	struct rtable rt;
 
-	if (ip_route_output(net, cb->saddr, cb->daddr, 0, &rt))
+	if (route)
+		rt = *route;
+	else if (ip_route_output(net, cb->saddr, cb->daddr, 0, &rt))
 		return;
 	seg = alloc_skb(MAX_HEADER + hlen);
 	if (!seg)
@@ -799,5 +803,6 @@ void tcp_v4_send_reset(struct net *net, struct sk_buff *skb,
 		rst.flags = TCPHDR_RST | TCPHDR_ACK;
 	}
 	tcp_v4_send_stateless(net, skb, &rst,
-			      (uint8_t)READ_ONCE(net->sysctl.ip_default_ttl));
+			      (uint8_t)READ_ONCE(net->sysctl.ip_default_ttl),
+			      NULL);
 }
